@@ -1,0 +1,8 @@
+// Sub-commands of `maillage`; each module adds its own file and a line here.
+import type { Command } from 'commander';
+import type { Config } from '../server/config.ts';
+import { addServeCommands } from './serve.command.ts';
+
+export type CliCommand = (program: Command, config: () => Config) => void;
+
+export const cliCommands: CliCommand[] = [addServeCommands];

@@ -1,0 +1,77 @@
+// Kysely table types, one interface per table, columns as in the migrations.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface LieuxTable {
+  id: string;
+  pivot: string;
+  nom: string;
+  commune: string;
+  code_postal: string;
+  code_insee: string | null;
+  adresse: string;
+  complement_adresse: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  typologie: string[];
+  telephone: string | null;
+  courriels: string[];
+  site_web: string[];
+  horaires: string | null;
+  presentation_resume: string | null;
+  presentation_detail: string | null;
+  source: string | null;
+  itinerance: string[];
+  structure_parente: string | null;
+  date_maj: string;
+  services: string[];
+  publics_specifiquement_adresses: string[];
+  prise_en_charge_specifique: string[];
+  frais_a_charge: string[];
+  dispositif_programmes_nationaux: string[];
+  formations_labels: string[];
+  autres_formations_labels: string[];
+  modalites_acces: string[];
+  modalites_accompagnement: string[];
+  fiche_acces_libre: string | null;
+  prise_rdv: string | null;
+  code_epci: string | null;
+  code_departement: string | null;
+  code_region: string | null;
+  position_approximate: Generated<boolean>;
+  search_tokens: string[];
+  sort_key: string;
+  status: Generated<'published' | 'unpublished'>;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface LieuVersionsTable {
+  lieu_id: string;
+  version: number;
+  changed_at: Generated<Timestamp>;
+  action: 'create' | 'update' | 'unpublish' | 'republish';
+  actor_kind: 'source' | 'account' | 'cli' | 'system';
+  actor_id: string | null;
+  changes: ColumnType<Record<string, { from: unknown; to: unknown }>, string, string>;
+  snapshot: ColumnType<Record<string, unknown>, string, string>;
+}
+
+export interface LieuChangesTable {
+  seq: Generated<number>;
+  lieu_id: string;
+  kind: 'added' | 'updated' | 'removed';
+  changed_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  lieux: LieuxTable;
+  lieu_versions: LieuVersionsTable;
+  lieu_changes: LieuChangesTable;
+}
+
+export type LieuRow = Selectable<LieuxTable>;
+export type NewLieuRow = Insertable<LieuxTable>;
+export type LieuRowUpdate = Updateable<LieuxTable>;

@@ -1,0 +1,30 @@
+// Builds the Fastify application from its dependencies; no I/O of its own, so tests can
+// build as many apps as they need with `app.inject()`.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppDeps } from './deps.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { registerOpenapi } from './plugins/openapi.ts';
+import { routeModules } from './routes.ts';
+
+/** The app type every route module receives: TypeBox schemas give typed requests. */
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: true,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandling(app);
+  await registerOpenapi(app);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  for (const register of routeModules) await register(app as App, deps);
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,55 @@
+// The only place that reads process.env: every setting is parsed and validated once here.
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres://… for a PostgreSQL server; undefined means embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** Folder holding PGlite files and other local state. */
+  dataDir: string;
+  /** Folder holding the official reference files (commune centres, QPV, contours…). */
+  referenceDir: string;
+  /** Seed demonstration places when the registry is empty. */
+  seedDemo: boolean;
+  logLevel: string;
+  /** Public base URL, used in links of exports and e-mails. */
+  publicUrl: string;
+}
+
+export class ConfigError extends Error {}
+
+function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT doit être un entier entre 0 et 65535 (reçu « ${value} »)`);
+  }
+  return port;
+}
+
+function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['1', 'true', 'yes', 'oui'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'non'].includes(value.toLowerCase())) return false;
+  throw new ConfigError(`${name} doit valoir true ou false (reçu « ${value} »)`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL doit commencer par postgres:// ou postgresql://');
+  }
+  const dataDir = path.resolve(cwd, env.MAILLAGE_DATA_DIR || 'var');
+  const port = parsePort(env.PORT, 3000);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    referenceDir: path.resolve(cwd, env.MAILLAGE_REFERENCE_DIR || path.join(dataDir, 'reference')),
+    seedDemo: parseBoolean('MAILLAGE_SEED_DEMO', env.MAILLAGE_SEED_DEMO, true),
+    logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    publicUrl: (env.MAILLAGE_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+  };
+}

@@ -1,0 +1,15 @@
+// What the app needs from the outside world, built once by bin/ (or a test) and passed down.
+import type { Kysely } from 'kysely';
+import type { Config } from './config.ts';
+import type { Database } from '../db/database.ts';
+import type { DbHandle } from '../db/kysely.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Clock } from '../lib/clock.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Kysely<Database>;
+  dbHandle: DbHandle;
+  logger: Logger;
+  clock: Clock;
+}

@@ -1,0 +1,35 @@
+// A full app on an isolated test database, for app.inject() tests.
+import type { App } from '../../src/server/app.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { loadConfig } from '../../src/server/config.ts';
+import type { AppDeps } from '../../src/server/deps.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { systemClock, type Clock } from '../../src/lib/clock.ts';
+import { createTestDatabase } from './db.ts';
+
+export interface TestApp {
+  app: App;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+  const dbHandle = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', MAILLAGE_REFERENCE_DIR: '../shared/data', MAILLAGE_SEED_DEMO: 'false' });
+  const deps: AppDeps = {
+    config,
+    db: dbHandle.db,
+    dbHandle,
+    logger: createLogger('silent'),
+    clock: options.clock ?? systemClock,
+  };
+  const app = await buildApp(deps);
+  return {
+    app,
+    deps,
+    async close() {
+      await app.close();
+      await dbHandle.close();
+    },
+  };
+}
