@@ -19,3 +19,8 @@ export function tokenize(value: string): string[] {
   if (normalized === '') return [];
   return [...new Set(normalized.split(' '))];
 }
+
+/** What the registry stores for search: the words of name and commune, and the sort key. */
+export function searchKeys(nom: string, commune: string): { search_tokens: string[]; sort_key: string } {
+  return { search_tokens: tokenize(`${nom} ${commune}`), sort_key: normalizeText(nom) };
+}
