@@ -59,6 +59,8 @@ async function migrator(db: Kysely<any>): Promise<Migrator> {
     db,
     provider: new SqlFileMigrationProvider(migrationsDir),
     migrationTableSchema: rows[0]?.schema ?? 'public',
+    // Several branches of work add migrations in parallel; order by name, tolerate gaps.
+    allowUnorderedMigrations: true,
   });
 }
 
