@@ -6,6 +6,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from './deps.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerOpenapi } from './plugins/openapi.ts';
+import { registerStatic } from './plugins/static.ts';
+import { renderHtmlError } from '../web/error-page.tsx';
 import { routeModules } from './routes.ts';
 
 /** The app type every route module receives: TypeBox schemas give typed requests. */
@@ -19,7 +21,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, renderHtmlError);
+  await registerStatic(app, deps);
   await registerOpenapi(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
