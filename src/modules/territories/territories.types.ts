@@ -43,6 +43,12 @@ export interface Territories {
   getTerritory(type: TerritoryType, code: string): Territory | undefined;
   /** Communes whose name or postal code starts with the query (autocompletion, API look-up). */
   searchCommunes(query: string, limit?: number): Commune[];
+  /**
+   * INSEE codes of the communes inside a territory (a commune gives itself). Paris, Lyon and
+   * Marseille come with their arrondissements, so places coded either way are found.
+   * Empty when the territory is unknown.
+   */
+  communesOf(type: TerritoryType, code: string): string[];
   /** Degraded features, in French, when reference files are missing (empty when all is well). */
   degradations(): string[];
 }
