@@ -1,5 +1,7 @@
 // Kysely table types, one interface per table, columns as in the migrations.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ReportsTable } from '../modules/reports/reports.tables.ts';
+import type { BroadbandCoverageTable, DigitalFragilityTable, LieuQpvTable, QpvTable } from '../modules/observatory/observatory.tables.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -57,6 +59,7 @@ export interface LieuVersionsTable {
   actor_id: string | null;
   changes: ColumnType<Record<string, { from: unknown; to: unknown }>, string, string>;
   snapshot: ColumnType<Record<string, unknown>, string, string>;
+  reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface LieuChangesTable {
@@ -70,6 +73,11 @@ export interface Database {
   lieux: LieuxTable;
   lieu_versions: LieuVersionsTable;
   lieu_changes: LieuChangesTable;
+  reports: ReportsTable;
+  qpv: QpvTable;
+  lieu_qpv: LieuQpvTable;
+  broadband_coverage: BroadbandCoverageTable;
+  digital_fragility: DigitalFragilityTable;
 }
 
 export type LieuRow = Selectable<LieuxTable>;

@@ -15,6 +15,8 @@ export interface Config {
   logLevel: string;
   /** Public base URL, used in links of exports and e-mails. */
   publicUrl: string;
+  /** Places within this distance (metres) of a QPV contour are linked to it as "proche". */
+  qpvProximityM: number;
 }
 
 export class ConfigError extends Error {}
@@ -35,6 +37,15 @@ function parseBoolean(name: string, value: string | undefined, fallback: boolean
   throw new ConfigError(`${name} doit valoir true ou false (reçu « ${value} »)`);
 }
 
+function parseDistance(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const metres = Number(value);
+  if (!Number.isFinite(metres) || metres < 0 || metres > 10_000) {
+    throw new ConfigError(`${name} doit être une distance en mètres entre 0 et 10000 (reçu « ${value} »)`);
+  }
+  return metres;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -50,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     referenceDir: path.resolve(cwd, env.MAILLAGE_REFERENCE_DIR || path.join(dataDir, 'reference')),
     seedDemo: parseBoolean('MAILLAGE_SEED_DEMO', env.MAILLAGE_SEED_DEMO, true),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    qpvProximityM: parseDistance('MAILLAGE_QPV_DISTANCE_M', env.MAILLAGE_QPV_DISTANCE_M, 300),
     publicUrl: (env.MAILLAGE_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
   };
 }
