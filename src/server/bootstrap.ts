@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import path from 'node:path';
+import { createTerritories } from '../modules/territories/territories.use-cases.ts';
 
 export interface BootstrapOptions {
   logger?: Logger;
@@ -25,7 +26,10 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     const applied = await migrateToLatest(dbHandle.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
-  return { config, db: dbHandle.db, dbHandle, logger, clock: options.clock ?? systemClock };
+  const territories = createTerritories({ referenceDir: config.referenceDir, logger });
+  // Loads the administrative map now (not on the first request) and says what is degraded.
+  for (const message of territories.degradations()) logger.warn({ referenceDir: config.referenceDir }, message);
+  return { config, db: dbHandle.db, dbHandle, logger, clock: options.clock ?? systemClock, territories };
 }
 
 export async function shutdown(deps: AppDeps): Promise<void> {

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.ts';
 import type { DbHandle } from '../db/kysely.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { Territories } from '../modules/territories/territories.types.ts';
 
 export interface AppDeps {
   config: Config;
@@ -12,4 +13,5 @@ export interface AppDeps {
   dbHandle: DbHandle;
   logger: Logger;
   clock: Clock;
+  territories: Territories;
 }

@@ -2,7 +2,10 @@
 import type { App } from './app.ts';
 import type { AppDeps } from './deps.ts';
 import { registerSitePages } from '../web/pages/site.pages.ts';
+import { registerLieuxPages } from '../modules/lieux/lieux.pages.ts';
+import { registerReportPages } from '../modules/reports/reports.pages.ts';
+import { registerTerritoriesApi } from '../modules/territories/territories.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
-export const routeModules: RouteModule[] = [registerSitePages];
+export const routeModules: RouteModule[] = [registerSitePages, registerLieuxPages, registerReportPages, registerTerritoriesApi];

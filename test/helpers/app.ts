@@ -6,6 +6,7 @@ import type { AppDeps } from '../../src/server/deps.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { systemClock, type Clock } from '../../src/lib/clock.ts';
 import { createTestDatabase } from './db.ts';
+import { createTerritories } from '../../src/modules/territories/territories.use-cases.ts';
 
 export interface TestApp {
   app: App;
@@ -22,6 +23,7 @@ export async function buildTestApp(options: { clock?: Clock } = {}): Promise<Tes
     dbHandle,
     logger: createLogger('silent'),
     clock: options.clock ?? systemClock,
+    territories: createTerritories({ referenceDir: config.referenceDir }),
   };
   const app = await buildApp(deps);
   return {

@@ -53,6 +53,13 @@ export const arrondissementCities = {
   marseille: { city: '13055', count: 16, code: (n: number) => `132${String(n).padStart(2, '0')}` },
 } as const;
 
+/** Whether an INSEE code is an arrondissement municipal (75101–75120, 69381–69389, 13201–13216). */
+export function isArrondissementCode(code: string): boolean {
+  return Object.values(arrondissementCities).some((city) =>
+    Array.from({ length: city.count }, (_, i) => city.code(i + 1)).includes(code),
+  );
+}
+
 const romanNumerals: Record<string, number> = {
   i: 1, ii: 2, iii: 3, iv: 4, v: 5, vi: 6, vii: 7, viii: 8, ix: 9, x: 10,
   xi: 11, xii: 12, xiii: 13, xiv: 14, xv: 15, xvi: 16, xvii: 17, xviii: 18, xix: 19, xx: 20,

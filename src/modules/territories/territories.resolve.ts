@@ -51,6 +51,12 @@ export function createCommuneResolver(data: BaseData, toCommune: (code: string) 
     return rec.codesPostaux.includes(cp) || rec.arrondissements.some((a) => record(a).codesPostaux.includes(cp));
   }
 
+  /** Communes of a postal code; Paris uses every 750xx code, so its arrondissement stands for it. */
+  function postalCandidates(cp: string): string[] {
+    const all = data.byPostalCode.get(cp) ?? [];
+    return all.filter((code) => !record(code).arrondissements.some((a) => all.includes(a)));
+  }
+
   /** Typos ("Bourg en Bress") among the few communes of a postal code. */
   function closeNames(codes: string[], key: string): string[] {
     const bare = keyWithoutArticle(key);
@@ -89,14 +95,14 @@ export function createCommuneResolver(data: BaseData, toCommune: (code: string) 
           return fail('code_postal', `Le code postal « ${cp} » est inconnu et ne correspond pas à ${label(rec.code)}, code INSEE ${rec.code} (codes postaux : ${expected}).`);
         }
         if (key && nameFits(rec, key)) {
-          return fail('code_postal', `Le code postal « ${cp} » ne correspond pas à ${label(rec.code)}, code INSEE ${rec.code} (codes postaux : ${expected}).`, data.byPostalCode.get(cp));
+          return fail('code_postal', `Le code postal « ${cp} » ne correspond pas à ${label(rec.code)}, code INSEE ${rec.code} (codes postaux : ${expected}).`, postalCandidates(cp));
         }
         return fail(
           'code_insee',
           `Le code INSEE « ${rawInsee} » désigne ${label(rec.code)}, qui ne correspond pas au code postal « ${cp} »` +
             (rawName ? ` ni à la commune « ${rawName} »` : '') +
-            ` (communes du code postal ${cp} : ${list(data.byPostalCode.get(cp)!)}).`,
-          data.byPostalCode.get(cp),
+            ` (communes du code postal ${cp} : ${list(postalCandidates(cp))}).`,
+          postalCandidates(cp),
         );
       }
       // Unknown code in the right département: a CEDEX code; the INSEE code decides.
@@ -112,9 +118,7 @@ export function createCommuneResolver(data: BaseData, toCommune: (code: string) 
   }
 
   function byPostalCode(cp: string, key: string | undefined, rawName: string | undefined): CommuneResolution {
-    const all = data.byPostalCode.get(cp) ?? [];
-    // Paris uses every 750xx code: its arrondissement is the precise answer.
-    const candidates = all.filter((code) => !record(code).arrondissements.some((a) => all.includes(a)));
+    const candidates = postalCandidates(cp);
     if (candidates.length > 0) {
       if (!key) {
         if (candidates.length === 1) return ok(candidates[0]!);

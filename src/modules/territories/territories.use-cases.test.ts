@@ -119,6 +119,14 @@ describe('resolveCommune refusals', () => {
     const result = territories.resolveCommune({ code_postal: '01000', commune: 'Lyon' });
     expect(result.ok ? [] : result.candidates?.map((c) => c.code).sort()).toEqual(['01053', '01344']);
   });
+
+  it('names the arrondissement, not the whole city, when an INSEE code contradicts a Marseille postal code', () => {
+    const result = territories.resolveCommune({ code_insee: '13001', code_postal: '13001' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toMatch(/communes du code postal 13001 : Marseille 1er Arrondissement \(13\)\)/);
+    expect(result.candidates?.map((c) => c.code)).toEqual(['13201']);
+  });
 });
 
 describe('look-ups', () => {
