@@ -17,6 +17,8 @@ export interface Config {
   publicUrl: string;
   /** Places within this distance (metres) of a QPV contour are linked to it as "proche". */
   qpvProximityM: number;
+  /** Base URLs of the official reference data services (`maillage data download`); tests point them at 127.0.0.1. */
+  referenceUrls: { geoApi: string; dataGouv: string; contours: string };
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     seedDemo: parseBoolean('MAILLAGE_SEED_DEMO', env.MAILLAGE_SEED_DEMO, true),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     qpvProximityM: parseDistance('MAILLAGE_QPV_DISTANCE_M', env.MAILLAGE_QPV_DISTANCE_M, 300),
+    referenceUrls: {
+      geoApi: (env.MAILLAGE_GEO_API_URL || 'https://geo.api.gouv.fr').replace(/\/$/, ''),
+      dataGouv: (env.MAILLAGE_DATA_GOUV_URL || 'https://www.data.gouv.fr').replace(/\/$/, ''),
+      contours: (env.MAILLAGE_CONTOURS_URL || 'https://etalab-datasets.geo.data.gouv.fr/contours-administratifs/2024/geojson').replace(/\/$/, ''),
+    },
     publicUrl: (env.MAILLAGE_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
   };
 }
