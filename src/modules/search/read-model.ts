@@ -1,0 +1,130 @@
+// The in-memory read model: an immutable snapshot of the PUBLISHED places, built from
+// compact per-place records. Places are stored in (sort_key, id) order so a position in the
+// arrays is also the rank in the default sort; filters are posting lists (sorted positions)
+// turned into bitsets at query time; positions sit in a kd-tree (kdbush).
+// The API item of each place is kept as its JSON text: one compact string per place instead
+// of a 40-property object (measured in bench; parsed only for the 20 items of a page).
+import KDBush from 'kdbush';
+import { enumeratedFields, territoireTypes, type EnumeratedField, type TerritoireType } from './search.fields.ts';
+import { emptyBitset, setBits, type Bitset } from './bitset.ts';
+
+/** What the read model keeps of one place (built from a row by toPlaceRecord). */
+export interface PlaceRecord {
+  id: string;
+  sort_key: string;
+  latitude: number | null;
+  longitude: number | null;
+  horaires: string | null;
+  search_tokens: readonly string[];
+  facets: Readonly<Record<EnumeratedField, readonly string[]>>;
+  territories: Readonly<Record<TerritoireType, string | null>>;
+  code_departement: string | null;
+  /** JSON text of the place as the API shows it. */
+  item: string;
+}
+
+export interface SearchSnapshot {
+  /** lieu_changes.seq covered by this snapshot (0 when the log is empty). */
+  readonly version: number;
+  readonly size: number;
+  readonly records: readonly PlaceRecord[];
+  readonly ids: readonly string[];
+  readonly sortKeys: readonly string[];
+  /** NaN where a place has no position. */
+  readonly latitudes: Float64Array;
+  readonly longitudes: Float64Array;
+  readonly positioned: Bitset;
+  /** kd-tree of positioned places; kd item i is place position kdPositions[i]. */
+  readonly kd: KDBush | null;
+  readonly kdPositions: Uint32Array;
+  readonly facets: Readonly<Record<EnumeratedField, ReadonlyMap<string, Uint32Array>>>;
+  readonly territories: Readonly<Record<TerritoireType, ReadonlyMap<string, Uint32Array>>>;
+  /** Distinct search tokens, sorted, with the posting list of each. */
+  readonly tokens: readonly string[];
+  readonly tokenPostings: readonly Uint32Array[];
+}
+
+/** Plain JS comparison (UTF-16 code units; sort keys and uuids are ASCII, so = COLLATE "C"). */
+export function compareKey(sortKeyA: string, idA: string, sortKeyB: string, idB: string): number {
+  if (sortKeyA !== sortKeyB) return sortKeyA < sortKeyB ? -1 : 1;
+  if (idA !== idB) return idA < idB ? -1 : 1;
+  return 0;
+}
+
+function postingsOf(index: Map<string, number[]>): Map<string, Uint32Array> {
+  const result = new Map<string, Uint32Array>();
+  for (const [key, positions] of index) result.set(key, Uint32Array.from(positions));
+  return result;
+}
+
+function push(index: Map<string, number[]>, key: string, position: number): void {
+  const list = index.get(key);
+  if (list === undefined) index.set(key, [position]);
+  else if (list[list.length - 1] !== position) list.push(position);
+}
+
+export function buildSnapshot(input: readonly PlaceRecord[], version: number): SearchSnapshot {
+  const records = [...input].sort((a, b) => compareKey(a.sort_key, a.id, b.sort_key, b.id));
+  const size = records.length;
+  const latitudes = new Float64Array(size).fill(NaN);
+  const longitudes = new Float64Array(size).fill(NaN);
+  const positioned = emptyBitset(size);
+  const facetLists = Object.fromEntries(enumeratedFields.map((f) => [f, new Map<string, number[]>()])) as Record<
+    EnumeratedField,
+    Map<string, number[]>
+  >;
+  const territoryLists = Object.fromEntries(territoireTypes.map((t) => [t, new Map<string, number[]>()])) as Record<
+    TerritoireType,
+    Map<string, number[]>
+  >;
+  const tokenLists = new Map<string, number[]>();
+  const kdPositions: number[] = [];
+
+  records.forEach((record, position) => {
+    if (record.latitude !== null && record.longitude !== null) {
+      latitudes[position] = record.latitude;
+      longitudes[position] = record.longitude;
+      positioned[position >>> 5]! |= 1 << (position & 31);
+      kdPositions.push(position);
+    }
+    for (const field of enumeratedFields) for (const value of record.facets[field]) push(facetLists[field], value, position);
+    for (const type of territoireTypes) {
+      const code = record.territories[type];
+      if (code) push(territoryLists[type], code, position);
+    }
+    for (const token of record.search_tokens) push(tokenLists, token, position);
+  });
+
+  let kd: KDBush | null = null;
+  if (kdPositions.length > 0) {
+    kd = new KDBush(kdPositions.length, 64, Float64Array);
+    for (const position of kdPositions) kd.add(longitudes[position]!, latitudes[position]!);
+    kd.finish();
+  }
+  const tokens = [...tokenLists.keys()].sort();
+  return {
+    version,
+    size,
+    records,
+    ids: records.map((r) => r.id),
+    sortKeys: records.map((r) => r.sort_key),
+    latitudes,
+    longitudes,
+    positioned,
+    kd,
+    kdPositions: Uint32Array.from(kdPositions),
+    facets: Object.fromEntries(enumeratedFields.map((f) => [f, postingsOf(facetLists[f])])) as unknown as SearchSnapshot['facets'],
+    territories: Object.fromEntries(territoireTypes.map((t) => [t, postingsOf(territoryLists[t])])) as unknown as SearchSnapshot['territories'],
+    tokens,
+    tokenPostings: tokens.map((token) => Uint32Array.from(tokenLists.get(token)!)),
+  };
+}
+
+/** Positions of the places listed in `postings`, as a bitset. */
+export function bitsetOf(snapshot: SearchSnapshot, postings: readonly Uint32Array[]): Bitset {
+  const bits = emptyBitset(snapshot.size);
+  for (const list of postings) setBits(bits, list);
+  return bits;
+}
+
+export const emptySnapshot: SearchSnapshot = buildSnapshot([], 0);

@@ -1,0 +1,124 @@
+// The read model and the SQL reference must return the same places, in the same order, page
+// by page, for any query: hundreds of random queries over seeded random places.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../../db/kysely.ts';
+import { createTestDatabase } from '../../../test/helpers/db.ts';
+import { insertLieux, randomCommunes, randomLieux, seededRandom } from '../../../test/builders/lieu.ts';
+import { loadSnapshot } from './search-index.ts';
+import { searchLieux } from './search-engine.ts';
+import { searchLieuxSql } from './search.repository.ts';
+import { enumeratedFieldValues, enumeratedFields, territoireTypes, type EnumeratedField } from './search.fields.ts';
+import type { SearchQuery, SearchResult } from './search.types.ts';
+import type { SearchSnapshot } from './read-model.ts';
+
+const values = { ...enumeratedFieldValues, typologie: ['EPN', 'BIB', 'CAF', 'MUNI', 'ASSO'] } as Record<EnumeratedField, readonly string[]>;
+const words = ['mediatheque', 'espace', 'numerique', 'maison', 'france', 'services', 'cyber', 'bibliotheque', 'centre', 'social',
+  'tiers', 'fablab', 'jaures', 'victor', 'hugo', 'tilleuls', 'gare', 'oeuvre', 'zola', 'exupery', 'lyon', 'villeurbanne',
+  'etienne', 'paris', 'montreuil', 'strasbourg', 'metz', 'brest', 'quimper', 'fort', 'champagne', '2000'];
+
+let handle: DbHandle;
+let snapshot: SearchSnapshot;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  await insertLieux(handle.db, randomLieux(seededRandom(42), 700, values));
+  snapshot = await loadSnapshot(handle.db);
+});
+
+afterAll(async () => {
+  await handle.close();
+});
+
+function typo(random: () => number, word: string): string {
+  const at = Math.floor(random() * word.length);
+  const letter = String.fromCharCode(97 + Math.floor(random() * 26));
+  const kind = random();
+  if (kind < 0.33) return word.slice(0, at) + letter + word.slice(at + 1);
+  if (kind < 0.66) return word.slice(0, at) + word.slice(at + 1);
+  return word.slice(0, at) + letter + word.slice(at);
+}
+
+function randomQuery(random: () => number): SearchQuery {
+  const query: SearchQuery = { limit: [1, 3, 7, 20, 50][Math.floor(random() * 5)] };
+  if (random() < 0.5) {
+    const centre = randomCommunes[Math.floor(random() * randomCommunes.length)]!;
+    query.point = { latitude: centre.latitude + (random() - 0.5) * 0.5, longitude: centre.longitude + (random() - 0.5) * 0.5 };
+    if (random() < 0.6) query.rayon_km = Math.round(random() * 600) / 10 + 0.1;
+  }
+  if (random() < 0.4) {
+    const parts: string[] = [];
+    const count = random() < 0.7 ? 1 : 2;
+    for (let i = 0; i < count; i++) {
+      let word = words[Math.floor(random() * words.length)]!;
+      const style = random();
+      if (style < 0.3) word = word.slice(0, 1 + Math.floor(random() * word.length));
+      else if (style < 0.6) word = typo(random, word);
+      else if (style < 0.7) word = word.toUpperCase().replace('E', 'É');
+      parts.push(word);
+    }
+    query.q = parts.join(random() < 0.5 ? ' ' : '-');
+  }
+  if (random() < 0.3) {
+    const type = territoireTypes[Math.floor(random() * territoireTypes.length)]!;
+    const place = randomCommunes[Math.floor(random() * randomCommunes.length)]!;
+    const code = { commune: place.code_insee, epci: place.code_epci, departement: place.code_departement, region: place.code_region }[type];
+    query.territoire = { type, code: random() < 0.1 ? '99999' : code };
+  }
+  const filters: SearchQuery['filters'] = {};
+  for (const field of enumeratedFields) {
+    if (random() < 0.12) {
+      const allowed = values[field];
+      filters[field] = [allowed[Math.floor(random() * allowed.length)]!, ...(random() < 0.4 ? [allowed[Math.floor(random() * allowed.length)]!] : [])];
+    }
+  }
+  query.filters = filters;
+  if (random() < 0.25) {
+    // Whole 2025 including holidays, at random local times, sometimes exactly on the hour.
+    const day = new Date(Date.UTC(2025, 0, 1) + Math.floor(random() * 365) * 86_400_000);
+    const minutes = random() < 0.3 ? Math.floor(random() * 24) * 60 : Math.floor(random() * 1440);
+    query.ouvert_le = new Date(day.getTime() + minutes * 60_000);
+  }
+  return query;
+}
+
+function ids(result: SearchResult): string[] {
+  return result.items.map((item) => item.id);
+}
+
+describe('read model and SQL reference agree', () => {
+  it('on 300 random queries, page by page', async () => {
+    const random = seededRandom(2025);
+    const now = new Date('2025-06-12T10:00:00+02:00');
+    let nonEmpty = 0;
+    let multiPage = 0;
+    for (let n = 0; n < 300; n++) {
+      const query = randomQuery(random);
+      let cursor: string | undefined;
+      const seen = new Set<string>();
+      let pages = 0;
+      for (;;) {
+        const page = { ...query, curseur: cursor };
+        const memory = searchLieux(snapshot, page, now);
+        const reference = await searchLieuxSql(handle.db, page, now);
+        const context = JSON.stringify({ n, query: page });
+        expect(ids(memory), context).toEqual(ids(reference));
+        expect(memory.total, context).toBe(reference.total);
+        expect(memory.next_cursor, context).toBe(reference.next_cursor);
+        expect(memory.items, context).toEqual(reference.items);
+        for (const id of ids(memory)) {
+          expect(seen.has(id), `duplicate ${id} in ${context}`).toBe(false);
+          seen.add(id);
+        }
+        pages++;
+        if (!memory.next_cursor) break;
+        cursor = memory.next_cursor;
+      }
+      expect(seen.size).toBe((await searchLieuxSql(handle.db, query, now)).total);
+      if (seen.size > 0) nonEmpty++;
+      if (pages > 1) multiPage++;
+    }
+    // The random queries must exercise something: many non-empty results and real paging.
+    expect(nonEmpty).toBeGreaterThan(100);
+    expect(multiPage).toBeGreaterThan(50);
+  }, 240_000);
+});
