@@ -10,6 +10,7 @@ import { sendHtml } from './render.ts';
 const headings: Record<number, string> = {
   400: 'La demande ne peut pas être traitée',
   404: 'Page non trouvée',
+  410: 'Page retirée',
   429: 'Trop de demandes',
   500: 'Erreur inattendue',
 };

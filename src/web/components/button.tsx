@@ -23,10 +23,13 @@ export function Button(props: {
   value?: string;
   hidden?: boolean;
   class?: string;
+  /** Extra attributes, e.g. data-* hooks for client scripts. */
+  attrs?: Record<string, string>;
   children: ComponentChildren;
 }) {
   return (
     <button
+      {...(props.attrs ?? {})}
       type={props.type ?? 'submit'}
       id={props.id}
       name={props.name}

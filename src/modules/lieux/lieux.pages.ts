@@ -1,0 +1,49 @@
+// HTML route of the place page (/lieux/:id).
+import { h } from 'preact';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../server/app.ts';
+import type { AppDeps } from '../../server/deps.ts';
+import { pageContext } from '../../server/plugins/static.ts';
+import { sendHtml } from '../../web/render.ts';
+import { summarizeHoraires } from '../../lib/opening-hours.ts';
+import type { ReportFormState } from '../reports/views/report-form.tsx';
+import { getPublishedLieu } from './lieux.use-cases.ts';
+import { LieuPage } from './views/lieu-page.tsx';
+
+export async function renderLieuPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'config'>,
+  id: string,
+  report: ReportFormState,
+  status = 200,
+): Promise<FastifyReply> {
+  const lieu = await getPublishedLieu(deps, id); // NotFoundError → DSFR 404 page
+  const now = deps.clock.now();
+  const location =
+    lieu.latitude !== null && lieu.longitude !== null
+      ? { latitude: lieu.latitude, longitude: lieu.longitude, code_departement: lieu.code_departement }
+      : undefined;
+  const hours = lieu.horaires ? summarizeHoraires(lieu.horaires, now, location) : null;
+  return sendHtml(
+    reply,
+    h(LieuPage, {
+      ctx: pageContext(request),
+      lieu,
+      hours,
+      pageUrl: `${deps.config.publicUrl}/lieux/${lieu.id}`,
+      report,
+      todayIndex: (now.getDay() + 6) % 7,
+    }),
+    status,
+  );
+}
+
+export async function registerLieuxPages(app: App, deps: AppDeps): Promise<void> {
+  app.get<{ Params: { id: string }; Querystring: { signalement?: string } }>(
+    '/lieux/:id',
+    { schema: { hide: true } },
+    async (request, reply) =>
+      renderLieuPage(request, reply, deps, request.params.id, request.query.signalement === 'envoye' ? { state: 'sent' } : { state: 'blank' }),
+  );
+}
