@@ -3,6 +3,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { ReportsTable } from '../modules/reports/reports.tables.ts';
 import type { BroadbandCoverageTable, DigitalFragilityTable, LieuQpvTable, QpvTable } from '../modules/observatory/observatory.tables.ts';
 
+// Already optional on insert (the column has a default): do not wrap it in Generated<>,
+// which would make Kysely type selected values as the ColumnType itself.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface LieuxTable {
@@ -46,14 +48,14 @@ export interface LieuxTable {
   sort_key: string;
   status: Generated<'published' | 'unpublished'>;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface LieuVersionsTable {
   lieu_id: string;
   version: number;
-  changed_at: Generated<Timestamp>;
+  changed_at: Timestamp;
   action: 'create' | 'update' | 'unpublish' | 'republish';
   actor_kind: 'source' | 'account' | 'cli' | 'system';
   actor_id: string | null;
@@ -66,7 +68,7 @@ export interface LieuChangesTable {
   seq: Generated<number>;
   lieu_id: string;
   kind: 'added' | 'updated' | 'removed';
-  changed_at: Generated<Timestamp>;
+  changed_at: Timestamp;
 }
 
 export interface Database {

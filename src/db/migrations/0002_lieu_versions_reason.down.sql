@@ -1,0 +1,1 @@
+ALTER TABLE lieu_versions DROP COLUMN reason;
