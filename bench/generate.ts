@@ -100,7 +100,7 @@ export function generateOne(
   kind: PlaceKind = random.weighted(PLACE_KINDS.map((k) => [k, k.weight] as const)),
 ): StandardLieu {
   const nom = uniqueName(random, kind.names, commune, usedNames);
-  const slug = normalizeText(nom).replace(/ /g, '-').slice(0, 40);
+  const slug = normalizeText(nom).replace(/ /g, '-').slice(0, 40).replace(/-+$/, '');
   const position = jitter(random, commune);
   const services = random.subset(SERVICES);
   if (services.length === 0) services.push(SERVICES[1][0]);

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../lib/logger.ts';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import path from 'node:path';
 import { createTerritories } from '../modules/territories/territories.use-cases.ts';
+import { seedDemoData } from '../modules/lieux/lieux.demo.ts';
 
 export interface BootstrapOptions {
   logger?: Logger;
@@ -29,7 +30,10 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   const territories = createTerritories({ referenceDir: config.referenceDir, logger });
   // Loads the administrative map now (not on the first request) and says what is degraded.
   for (const message of territories.degradations()) logger.warn({ referenceDir: config.referenceDir }, message);
-  return { config, db: dbHandle.db, dbHandle, logger, clock: options.clock ?? systemClock, territories };
+  const clock = options.clock ?? systemClock;
+  // Demonstration places for an empty registry (MAILLAGE_SEED_DEMO), once the schema exists.
+  if (options.migrate !== false) await seedDemoData({ config, db: dbHandle.db, clock, territories, logger });
+  return { config, db: dbHandle.db, dbHandle, logger, clock, territories };
 }
 
 export async function shutdown(deps: AppDeps): Promise<void> {
