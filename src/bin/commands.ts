@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { Config } from '../server/config.ts';
 import { addServeCommands } from './serve.command.ts';
 import { addObservatoryCommands } from './observatory.command.ts';
+import { addDataCommands } from './data.command.ts';
 
 export type CliCommand = (program: Command, config: () => Config) => void;
 
-export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands];
+export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addDataCommands];

@@ -47,6 +47,13 @@ export const departementContoursFile: ReferenceFile = {
   degradedFeature: "la carte de l'observatoire n'affiche pas les départements",
 };
 
+export const simplifiedDepartementContoursFile: ReferenceFile = {
+  id: 'contours-carte',
+  path: 'contours/departements-version-simplifiee.geojson',
+  label: 'contours simplifiés des départements de métropole (fond de carte du site)',
+  degradedFeature: "la carte du site s'affiche sans le fond des départements",
+};
+
 export const regionContoursFile: ReferenceFile = {
   id: 'contours-regions',
   path: 'contours/regions-avec-outre-mer.geojson',
@@ -59,6 +66,7 @@ export const referenceFiles: ReferenceFile[] = [
   arrondissementCentresFile,
   qpvFile,
   departementContoursFile,
+  simplifiedDepartementContoursFile,
   regionContoursFile,
 ];
 
