@@ -5,7 +5,8 @@ import { registerSitePages } from '../web/pages/site.pages.ts';
 import { registerLieuxPages } from '../modules/lieux/lieux.pages.ts';
 import { registerReportPages } from '../modules/reports/reports.pages.ts';
 import { registerTerritoriesApi } from '../modules/territories/territories.api.ts';
+import { registerLieuxApi } from '../modules/lieux/lieux.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
-export const routeModules: RouteModule[] = [registerSitePages, registerLieuxPages, registerReportPages, registerTerritoriesApi];
+export const routeModules: RouteModule[] = [registerSitePages, registerLieuxPages, registerReportPages, registerTerritoriesApi, registerLieuxApi];
