@@ -15,6 +15,9 @@ export interface Config {
   logLevel: string;
   /** Public base URL, used in links of exports and e-mails. */
   publicUrl: string;
+  /** Raster tile URL template of the map background ({z}/{x}/{y}); none: offline contours only. */
+  mapTilesUrl: string | undefined;
+  mapTilesAttribution: string;
   /** Places within this distance (metres) of a QPV contour are linked to it as "proche". */
   qpvProximityM: number;
   /** Base URLs of the official reference data services (`maillage data download`); tests point them at 127.0.0.1. */
@@ -70,5 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       contours: (env.MAILLAGE_CONTOURS_URL || 'https://etalab-datasets.geo.data.gouv.fr/contours-administratifs/2024/geojson').replace(/\/$/, ''),
     },
     publicUrl: (env.MAILLAGE_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    mapTilesUrl: env.MAILLAGE_MAP_TILES_URL?.trim() || undefined,
+    mapTilesAttribution: env.MAILLAGE_MAP_ATTRIBUTION ?? '© les contributeurs d’OpenStreetMap',
   };
 }

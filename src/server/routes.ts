@@ -2,6 +2,7 @@
 import type { App } from './app.ts';
 import type { AppDeps } from './deps.ts';
 import { registerSitePages } from '../web/pages/site.pages.ts';
+import { registerSearchPages } from '../modules/search/search.pages.ts';
 import { registerLieuxPages } from '../modules/lieux/lieux.pages.ts';
 import { registerReportPages } from '../modules/reports/reports.pages.ts';
 import { registerTerritoriesApi } from '../modules/territories/territories.api.ts';
@@ -9,4 +10,4 @@ import { registerLieuxApi } from '../modules/lieux/lieux.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
-export const routeModules: RouteModule[] = [registerSitePages, registerLieuxPages, registerReportPages, registerTerritoriesApi, registerLieuxApi];
+export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoriesApi, registerLieuxApi];

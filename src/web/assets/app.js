@@ -146,6 +146,8 @@ async function refreshResults(url, push) {
       return;
     }
     target.innerHTML = await res.text();
+    const announce = document.getElementById('resultats-annonce');
+    if (announce) announce.textContent = target.querySelector('[data-count]')?.textContent ?? '';
     if (push) history.pushState({ maillage: true }, '', url);
     document.dispatchEvent(new CustomEvent('maillage:results'));
   } finally {

@@ -1,0 +1,152 @@
+import { Page, type PageContext } from '../../../web/layout/page.tsx';
+import { Alert } from '../../../web/components/alert.tsx';
+import { Breadcrumb } from '../../../web/components/breadcrumb.tsx';
+import { Card } from '../../../web/components/card.tsx';
+import { TagList } from '../../../web/components/badge.tsx';
+import { ButtonLink } from '../../../web/components/button.tsx';
+import { SearchFilters, WhereField, type SearchFormValues } from './search-form.tsx';
+
+// The results page: the list (sorted by distance, with the count) is the page itself, in the
+// HTML; the map beside it is an extra drawn by map.js from the list's data attributes.
+
+export interface ResultItem {
+  id: string;
+  nom: string;
+  adresse: string;
+  code_postal: string;
+  commune: string;
+  latitude: number | null;
+  longitude: number | null;
+  /** "à 1,2 km", when searching around a point. */
+  distance?: string;
+  status?: { open: boolean; label: string };
+  services: string[];
+  gratuit: boolean;
+}
+
+export interface ResultsModel {
+  /** "près de Lyon (69003)", "autour de votre position", "pour « médiathèque »"… */
+  where: string;
+  total: number;
+  items: ResultItem[];
+  nextHref?: string;
+  /** Explains a query that could not be placed, or offers to widen the search. */
+  notice?: { title: string; text?: string; links?: { href: string; label: string }[] };
+}
+
+export interface MapSettings {
+  maplibreUrl: string;
+  contoursUrl?: string;
+  tilesUrl?: string;
+  tilesAttribution: string;
+}
+
+function countLabel(total: number): string {
+  if (total === 0) return 'Aucun lieu trouvé';
+  return `${total.toLocaleString('fr-FR')} lieu${total > 1 ? 'x' : ''} trouvé${total > 1 ? 's' : ''}`;
+}
+
+/** The part that live filtering replaces (also served alone as an HTML fragment). */
+export function ResultsList({ model }: { model: ResultsModel }) {
+  return (
+    <>
+      <p class="fr-h5 maillage-counts" data-count>
+        {countLabel(model.total)} {model.where}
+      </p>
+      {model.notice ? (
+        <Alert type="info" title={model.notice.title} small={!model.notice.links}>
+          {model.notice.text ? <p>{model.notice.text}</p> : null}
+          {model.notice.links ? (
+            <ul>
+              {model.notice.links.map((l) => (
+                <li>
+                  <a href={l.href}>{l.label}</a>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </Alert>
+      ) : null}
+      <ol class="maillage-list" aria-label="Lieux trouvés">
+        {model.items.map((item) => (
+          <li
+            data-lieu-id={item.id}
+            data-lat={item.latitude === null ? undefined : String(item.latitude)}
+            data-lon={item.longitude === null ? undefined : String(item.longitude)}
+            data-nom={item.nom}
+          >
+            <Card
+              href={`/lieux/${item.id}`}
+              title={item.nom}
+              headingLevel={2}
+              description={
+                <>
+                  {item.adresse}, {item.code_postal} {item.commune}
+                  {item.distance ? <> · {item.distance}</> : null}
+                  {item.status ? (
+                    <span class={`maillage-card-status${item.status.open ? " maillage-status--open" : ""}`}>
+                      {item.status.label}
+                    </span>
+                  ) : null}
+                </>
+              }
+              start={<TagList tags={[...(item.gratuit ? ['Gratuit'] : []), ...item.services]} small />}
+            />
+          </li>
+        ))}
+      </ol>
+      {model.nextHref ? (
+        <p>
+          <ButtonLink href={model.nextHref} kind="secondary" icon="arrow-right-line" iconRight>
+            Lieux suivants
+          </ButtonLink>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export function ResultsPage(p: { ctx: PageContext; values: SearchFormValues; model: ResultsModel; map: MapSettings }) {
+  return (
+    <Page
+      ctx={p.ctx}
+      title={`${countLabel(p.model.total)} ${p.model.where}`}
+      description="Lieux d’aide au numérique trouvés, triés par distance."
+      scripts={['map.js']}
+      styles={['maplibre-gl.css']}
+      noindex
+    >
+      <div class="fr-container fr-mb-7w">
+        <Breadcrumb items={[{ label: 'Accueil', href: '/' }, { label: 'Résultats de recherche' }]} />
+        <h1>Lieux d’aide au numérique {p.model.where}</h1>
+        <form method="get" action="/recherche" data-live-search class="fr-grid-row fr-grid-row--gutters">
+          <div class="fr-col-12">
+            <WhereField values={p.values} />
+          </div>
+          <div class="fr-col-12 fr-col-lg-3">
+            <h2 class="fr-h6">Filtrer les résultats</h2>
+            <SearchFilters values={p.values} />
+          </div>
+          <div class="fr-col-12 fr-col-lg-9">
+            <p id="resultats-annonce" class="fr-sr-only" aria-live="polite"></p>
+            <div class="maillage-results maillage-results--with-map">
+              <div id="resultats">
+                <ResultsList model={p.model} />
+              </div>
+              <div
+                id="carte"
+                class="maillage-map"
+                hidden
+                aria-hidden="true"
+                data-maplibre-url={p.map.maplibreUrl}
+                data-contours-url={p.map.contoursUrl}
+                data-tiles-url={p.map.tilesUrl}
+                data-tiles-attribution={p.map.tilesAttribution}
+              ></div>
+            </div>
+          </div>
+        </form>
+      </div>
+    </Page>
+  );
+}
