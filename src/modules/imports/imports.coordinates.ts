@@ -1,0 +1,56 @@
+// Checks a record's coordinates against its commune before validation: zero coordinates,
+// swapped latitude/longitude and points far from the stated commune are common in producers'
+// files. Swaps are corrected; unusable positions are dropped so the place goes to its commune
+// centre (flagged approximate by validation). Each case leaves a warning for the producer.
+import type { Territories } from '../territories/territories.types.ts';
+import type { RowError } from './imports.errors.ts';
+import type { RawLieu } from './imports.fields.ts';
+
+/** Farther than this from the commune centre, a point is not in the commune (largest communes ≈ 25 km across, Guyane aside). */
+export const maxDistanceFromCommuneKm = 40;
+
+export function distanceKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+function number(value: unknown): number | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const n = Number(value.trim().replace(',', '.'));
+  return Number.isFinite(n) ? n : null;
+}
+
+export function checkPosition(lieu: RawLieu, territories: Territories, row: number): { lieu: RawLieu; warnings: RowError[] } {
+  const latitude = number(lieu.latitude);
+  const longitude = number(lieu.longitude);
+  if (latitude === null || longitude === null) return { lieu, warnings: [] };
+  const value = `${lieu.latitude}, ${lieu.longitude}`;
+  const drop = (message: string) => {
+    const { latitude: _a, longitude: _b, ...rest } = lieu;
+    return { lieu: rest, warnings: [{ row, field: 'latitude', value, message }] };
+  };
+  // Latitude 0 is the equator; longitude 0 alone is real in France (Greenwich crosses it).
+  if (latitude === 0) {
+    return drop('Coordonnées nulles (0) ignorées : le lieu est placé au centre de sa commune (position approximative).');
+  }
+  const resolution = territories.resolveCommune({ code_insee: lieu.code_insee as string, code_postal: lieu.code_postal as string, commune: lieu.commune as string });
+  const centre = resolution.ok ? resolution.commune.centre : null;
+  if (!centre) return { lieu, warnings: [] };
+  const point = { latitude, longitude };
+  const distance = distanceKm(point, centre);
+  if (distance <= maxDistanceFromCommuneKm) return { lieu, warnings: [] };
+  const swapped = { latitude: longitude, longitude: latitude };
+  if (Math.abs(swapped.latitude) <= 90 && distanceKm(swapped, centre) <= maxDistanceFromCommuneKm) {
+    return {
+      lieu: { ...lieu, latitude: String(swapped.latitude), longitude: String(swapped.longitude) },
+      warnings: [{ row, field: 'latitude', value, message: 'Latitude et longitude étaient inversées : elles ont été remises dans le bon ordre.' }],
+    };
+  }
+  const commune = resolution.ok ? resolution.commune.nom : String(lieu.commune);
+  return drop(
+    `La position est à ${Math.round(distance)} km de ${commune} (hors de la commune indiquée) : elle est ignorée et le lieu est placé au centre de la commune (position approximative).`,
+  );
+}

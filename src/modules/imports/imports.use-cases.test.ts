@@ -1,0 +1,233 @@
+// The import pipeline against a real migrated database (PGlite, or PostgreSQL with DATABASE_URL).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../test/helpers/db.ts';
+import type { DbHandle } from '../../db/kysely.ts';
+import { createTerritories } from '../territories/territories.use-cases.ts';
+import { addSource } from '../sources/sources.use-cases.ts';
+import { ImportFileError } from './imports.errors.ts';
+import { importErrorsCsv, runImport, type ImportDeps } from './imports.use-cases.ts';
+
+const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/imports');
+const fixture = (name: string) => fs.readFileSync(path.join(fixtures, name));
+const territories = createTerritories({ referenceDir: path.resolve('../shared/data') });
+
+const header = 'id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,date_maj,services';
+const csv = (...rows: string[]) => Buffer.from(`${header}\n${rows.join('\n')}\n`);
+const rowA = 'a1,21580194700019,Médiathèque Jean-Jaurès,Nevers,58000,58194,12 rue du Commandant Rivière,46.9896,3.1590,2024-05-02,Aide aux démarches administratives';
+const rowB = 'b2,21210231500017,EPN de la Fontaine d’Ouche,Dijon,21000,21231,2 place de la Fontaine d’Ouche,47.3150,5.0050,2024-05-02,Loisirs et créations numériques';
+const rowC = 'c3,21250056500016,Espace numérique de Planoise,Besançon,25000,25056,1 rue Jean Wyrsch,47.2240,5.9760,2024-05-02,Compréhension du monde numérique';
+
+let handle: DbHandle;
+let deps: ImportDeps;
+let now = new Date('2025-03-01T08:00:00Z');
+const clock = { now: () => new Date(now) };
+const advanceDays = (days: number) => (now = new Date(now.getTime() + days * 86_400_000));
+
+async function counts() {
+  const db = handle.db;
+  const one = async (table: 'lieux' | 'lieu_versions' | 'lieu_changes' | 'import_rows' | 'lieu_sources' | 'lieu_field_provenance' | 'import_errors') =>
+    Number((await db.selectFrom(table).select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return {
+    lieux: await one('lieux'),
+    lieu_versions: await one('lieu_versions'),
+    lieu_changes: await one('lieu_changes'),
+    import_rows: await one('import_rows'),
+    lieu_sources: await one('lieu_sources'),
+    lieu_field_provenance: await one('lieu_field_provenance'),
+    import_errors: await one('import_errors'),
+  };
+}
+
+async function placeOf(source: string, externalId: string) {
+  return handle.db
+    .selectFrom('lieu_sources')
+    .innerJoin('sources', 'sources.id', 'lieu_sources.source_id')
+    .innerJoin('lieux', 'lieux.id', 'lieu_sources.lieu_id')
+    .selectAll('lieux')
+    .select(['lieu_sources.removed_at'])
+    .where('sources.name', '=', source)
+    .where('lieu_sources.external_id', '=', externalId)
+    .executeTakeFirstOrThrow();
+}
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  deps = { db: handle.db, clock, territories };
+  for (const name of ['bfc', 'nievre', 'hdf', 'atomic', 'dry', 'coords', 'errors']) {
+    await addSource(deps, { name, producer: `Producteur ${name}` });
+  }
+});
+afterAll(async () => handle?.close());
+
+describe('runImport lifecycle', () => {
+  it('creates places with history, change log, source links, provenance and raw rows', async () => {
+    const report = await runImport(deps, { source: 'bfc', bytes: csv(rowA, rowB, rowC), fileName: 'bfc.csv' });
+    expect(report.status).toBe('succeeded');
+    expect(report.stats).toEqual({ read: 3, accepted: 3, rejected: 0, new: 3, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0 });
+    const a = await placeOf('bfc', 'a1');
+    expect(a).toMatchObject({ nom: 'Médiathèque Jean-Jaurès', code_departement: '58', status: 'published', removed_at: null });
+    const versions = await handle.db.selectFrom('lieu_versions').selectAll().where('lieu_id', '=', a.id).execute();
+    expect(versions).toHaveLength(1);
+    expect(versions[0]).toMatchObject({ action: 'create', actor_kind: 'source' });
+    const provenance = await handle.db.selectFrom('lieu_field_provenance').select('field').where('lieu_id', '=', a.id).orderBy('field').execute();
+    expect(provenance.map((p) => p.field)).toEqual(expect.arrayContaining(['nom', 'pivot', 'services', 'latitude', 'date_maj']));
+    expect(provenance.map((p) => p.field)).not.toContain('telephone'); // not given by the source
+    const run = await handle.db.selectFrom('import_runs').selectAll().where('id', '=', report.runId).executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ status: 'succeeded', read: 3, accepted: 3, new: 3, file_name: 'bfc.csv', format: 'standard-csv' });
+  });
+
+  it('re-importing the unchanged file changes nothing', async () => {
+    const before = await counts();
+    advanceDays(1);
+    const report = await runImport(deps, { source: 'bfc', bytes: csv(rowA, rowB, rowC) });
+    expect(report.stats).toMatchObject({ accepted: 3, new: 0, updated: 0, unchanged: 3, removed: 0 });
+    const after = await counts();
+    expect(after).toEqual(before);
+  });
+
+  it('updates a changed row and takes the source away from a missing one, without unpublishing it yet', async () => {
+    advanceDays(1);
+    const changedB = rowB.replace('Loisirs et créations numériques', 'Loisirs et créations numériques|Accès internet et matériel informatique');
+    const report = await runImport(deps, { source: 'bfc', bytes: csv(rowA, changedB) });
+    expect(report.stats).toMatchObject({ read: 2, accepted: 2, new: 0, updated: 1, unchanged: 1, removed: 1, unpublished: 0 });
+    const b = await placeOf('bfc', 'b2');
+    expect(b.services).toEqual(['Loisirs et créations numériques', 'Accès internet et matériel informatique']);
+    const c = await placeOf('bfc', 'c3');
+    expect(c.status).toBe('published');
+    expect(c.removed_at).not.toBeNull();
+    const versions = await handle.db.selectFrom('lieu_versions').select(['action', 'changes']).where('lieu_id', '=', b.id).orderBy('version').execute();
+    expect(versions.map((v) => v.action)).toEqual(['create', 'update']);
+    expect(Object.keys(versions[1]!.changes)).toEqual(['services']);
+  });
+
+  it('unpublishes a place no source has listed for the grace period, and keeps its history', async () => {
+    advanceDays(10);
+    const early = await runImport(deps, { source: 'bfc', bytes: csv(rowA, rowB.replace('Loisirs et créations numériques', 'Loisirs et créations numériques|Accès internet et matériel informatique')), graceDays: 30 });
+    expect(early.stats.unpublished).toBe(0);
+    advanceDays(25);
+    const late = await runImport(deps, { source: 'bfc', bytes: csv(rowA, rowB.replace('Loisirs et créations numériques', 'Loisirs et créations numériques|Accès internet et matériel informatique')), graceDays: 30 });
+    expect(late.stats).toMatchObject({ unchanged: 2, removed: 0, unpublished: 1 });
+    const c = await placeOf('bfc', 'c3');
+    expect(c.status).toBe('unpublished');
+    const versions = await handle.db.selectFrom('lieu_versions').select(['action', 'reason']).where('lieu_id', '=', c.id).orderBy('version').execute();
+    expect(versions.map((v) => v.action)).toEqual(['create', 'unpublish']);
+    expect(versions[1]!.reason).toMatch(/plus de 30 jours/);
+    const change = await handle.db.selectFrom('lieu_changes').select('kind').where('lieu_id', '=', c.id).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(change.kind).toBe('removed');
+  });
+
+  it('republishes a place that comes back in its feed', async () => {
+    advanceDays(1);
+    const report = await runImport(deps, { source: 'bfc', bytes: csv(rowA, rowB.replace('Loisirs et créations numériques', 'Loisirs et créations numériques|Accès internet et matériel informatique'), rowC) });
+    expect(report.stats).toMatchObject({ updated: 1, unchanged: 2 });
+    const c = await placeOf('bfc', 'c3');
+    expect(c.status).toBe('published');
+    expect(c.removed_at).toBeNull();
+  });
+});
+
+describe('runImport atomicity and dry run', () => {
+  it('a run killed midway changes nothing and leaves a failed run record', async () => {
+    await runImport(deps, { source: 'atomic', bytes: csv(rowA.replace('a1', 'x1')) });
+    const before = await counts();
+    const stop = (done: number) => {
+      if (done === 2) throw new Error('processus interrompu');
+    };
+    await expect(runImport(deps, { source: 'atomic', bytes: csv(rowA.replace('a1', 'x1').replace('Jean-Jaurès', 'Jean Jaurès'), rowB.replace('b2', 'x2'), rowC.replace('c3', 'x3')), onProgress: stop })).rejects.toThrow(
+      /n’a rien modifié : processus interrompu/,
+    );
+    expect(await counts()).toEqual(before);
+    const runs = await handle.db
+      .selectFrom('import_runs')
+      .innerJoin('sources', 'sources.id', 'import_runs.source_id')
+      .select(['status', 'error'])
+      .where('sources.name', '=', 'atomic')
+      .orderBy('started_at')
+      .execute();
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'failed']);
+    expect(runs[1]!.error).toMatch(/processus interrompu/);
+    expect((await placeOf('atomic', 'x1')).nom).toBe('Médiathèque Jean-Jaurès');
+  });
+
+  it('a dry run reports the stats and writes nothing', async () => {
+    const before = await counts();
+    const report = await runImport(deps, { source: 'dry', bytes: csv(rowA.replace('a1', 'd1'), rowB.replace('b2', 'd2')), dryRun: true });
+    expect(report.status).toBe('dry_run');
+    expect(report.stats).toMatchObject({ read: 2, accepted: 2, new: 2 });
+    expect(await counts()).toEqual(before);
+    const runs = await handle.db.selectFrom('import_runs').innerJoin('sources', 'sources.id', 'import_runs.source_id').select('status').where('sources.name', '=', 'dry').execute();
+    expect(runs).toEqual([]);
+  });
+
+  it('an unreadable file records a failed run with the French reason and throws it', async () => {
+    await expect(runImport(deps, { source: 'errors', bytes: Buffer.from('') })).rejects.toThrow(ImportFileError);
+    const run = await handle.db.selectFrom('import_runs').innerJoin('sources', 'sources.id', 'import_runs.source_id').select(['status', 'error']).where('sources.name', '=', 'errors').executeTakeFirstOrThrow();
+    expect(run).toEqual({ status: 'failed', error: 'Le fichier est vide.' });
+  });
+});
+
+describe('runImport validation and enrichment', () => {
+  it('stores row errors, downloadable as CSV, and imports the valid rows', async () => {
+    const bad = 'e1,123,Espace sans code postal,Nevers,580,,1 rue Nulle,,,2024-05-02,Cours de cuisine';
+    const report = await runImport(deps, { source: 'errors', bytes: csv(rowA.replace('a1', 'e0'), bad) });
+    expect(report.stats).toMatchObject({ read: 2, accepted: 1, rejected: 1, new: 1 });
+    const fields = report.problems.filter((p) => p.row === 3).map((p) => p.field).sort();
+    expect(fields).toEqual(['code_postal', 'pivot', 'services']);
+    const text = await importErrorsCsv(deps, report.runId);
+    const lines = text.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).toBe('ligne;champ;valeur;message;gravite');
+    expect(lines).toHaveLength(4);
+    expect(lines.find((l) => l.startsWith('3;code_postal;580;'))).toMatch(/5 chiffres\.;erreur$/);
+    expect(lines.find((l) => l.startsWith('3;services;Cours de cuisine;'))).toBeDefined();
+  });
+
+  it('corrects swapped coordinates, drops zero and far-away ones to the commune centre', async () => {
+    const swapped = 's1,21580194700019,Médiathèque inversée,Nevers,58000,58194,12 rue du Commandant Rivière,3.1590,46.9896,2024-05-02,';
+    const zero = 's2,21580194700019,Médiathèque zéro,Nevers,58000,58194,12 rue du Commandant Rivière,0,0,2024-05-02,';
+    const far = 's3,21580194700019,Médiathèque lointaine,Nevers,58000,58194,12 rue du Commandant Rivière,43.2965,5.3698,2024-05-02,';
+    const missing = 's4,21580194700019,Médiathèque sans position,Nevers,58000,58194,12 rue du Commandant Rivière,,,2024-05-02,';
+    const report = await runImport(deps, { source: 'coords', bytes: csv(swapped, zero, far, missing) });
+    expect(report.stats).toMatchObject({ accepted: 4, new: 4, warnings: 3 });
+    expect(report.problems.map((p) => [p.row, p.severity, p.message.slice(0, 31)])).toEqual([
+      [2, 'warning', 'Latitude et longitude étaient i'],
+      [3, 'warning', 'Coordonnées nulles (0) ignorées'],
+      [4, 'warning', expect.stringMatching(/^La position est à \d+ km de/)],
+    ]);
+    const s1 = await placeOf('coords', 's1');
+    expect([s1.latitude, s1.longitude, s1.position_approximate]).toEqual([46.9896, 3.159, false]);
+    for (const id of ['s2', 's3', 's4']) {
+      const place = await placeOf('coords', id);
+      expect(place.position_approximate).toBe(true);
+      expect(Math.abs(place.latitude! - 46.99)).toBeLessThan(0.1);
+    }
+  });
+
+  it('imports the legacy v0.1 fixture end to end: mapped values pass the v1 validation', async () => {
+    const report = await runImport(deps, { source: 'hdf', bytes: fixture('legacy-v0.csv') });
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(report.stats).toMatchObject({ read: 2, accepted: 2, new: 2 });
+    const lille = await placeOf('hdf', 'hdf-17');
+    expect(lille.frais_a_charge).toEqual(['Gratuit', 'Gratuit sous condition']);
+    expect(lille.prise_en_charge_specifique).toEqual(['Langues étrangères (autres)', 'Handicaps mentaux']);
+  });
+
+  it('imports every other format fixture without row errors', async () => {
+    await addSource(deps, { name: 'di', producer: 'data·inclusion' });
+    await addSource(deps, { name: 'geo', producer: 'Région Sud' });
+    await addSource(deps, { name: 'cd24', producer: 'Département de la Dordogne', format: 'mapping', mapping: JSON.parse(fixture('tableau-departement.mapping.json').toString()) });
+    await addSource(deps, { name: 'nev', producer: 'Département de la Nièvre' });
+    const di = await runImport(deps, { source: 'di', bytes: fixture('data-inclusion.json') });
+    // the second structure has no SIRET: the standard requires a pivot
+    expect(di.problems.map((p) => [p.row, p.field])).toEqual([[2, 'pivot']]);
+    const geo = await runImport(deps, { source: 'geo', bytes: fixture('lieux.geojson') });
+    expect(geo.stats).toMatchObject({ accepted: 1, rejected: 1 });
+    const cd24 = await runImport(deps, { source: 'cd24', bytes: fixture('tableau-departement.tsv') });
+    expect(cd24.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(cd24.stats.new).toBe(2);
+    const nev = await runImport(deps, { source: 'nev', bytes: fixture('standard-v1.csv') });
+    expect(nev.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(nev.stats.new).toBe(2);
+  });
+});
