@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { systemClock, type Clock } from '../lib/clock.ts';
 import path from 'node:path';
+import { SearchIndex } from '../modules/search/search-index.ts';
 import { createTerritories } from '../modules/territories/territories.use-cases.ts';
 import { seedDemoData } from '../modules/lieux/lieux.demo.ts';
 
@@ -33,9 +34,11 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   const clock = options.clock ?? systemClock;
   // Demonstration places for an empty registry (MAILLAGE_SEED_DEMO), once the schema exists.
   if (options.migrate !== false) await seedDemoData({ config, db: dbHandle.db, clock, territories, logger });
-  return { config, db: dbHandle.db, dbHandle, logger, clock, territories };
+  const search = await SearchIndex.open(dbHandle, { logger });
+  return { config, db: dbHandle.db, dbHandle, logger, clock, territories, search };
 }
 
 export async function shutdown(deps: AppDeps): Promise<void> {
+  await deps.search.close();
   await deps.dbHandle.close();
 }

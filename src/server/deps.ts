@@ -6,6 +6,7 @@ import type { DbHandle } from '../db/kysely.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Territories } from '../modules/territories/territories.types.ts';
+import type { SearchIndex } from '../modules/search/search-index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -14,4 +15,6 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   territories: Territories;
+  /** In-memory search read model of this process, kept fresh from the change log. */
+  search: SearchIndex;
 }

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../src/server/deps.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { systemClock, type Clock } from '../../src/lib/clock.ts';
 import { createTestDatabase } from './db.ts';
+import { SearchIndex } from '../../src/modules/search/search-index.ts';
 import { createTerritories } from '../../src/modules/territories/territories.use-cases.ts';
 
 export interface TestApp {
@@ -24,6 +25,7 @@ export async function buildTestApp(options: { clock?: Clock } = {}): Promise<Tes
     logger: createLogger('silent'),
     clock: options.clock ?? systemClock,
     territories: createTerritories({ referenceDir: config.referenceDir }),
+    search: await SearchIndex.open(dbHandle),
   };
   const app = await buildApp(deps);
   return {
@@ -31,6 +33,7 @@ export async function buildTestApp(options: { clock?: Clock } = {}): Promise<Tes
     deps,
     async close() {
       await app.close();
+      await deps.search.close();
       await dbHandle.close();
     },
   };

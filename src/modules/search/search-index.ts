@@ -41,6 +41,7 @@ export class SearchIndex {
   private unlisten: (() => Promise<void>) | undefined;
   private closed = false;
   private lowestNotified = Infinity;
+  private fullRequested = false;
 
   private constructor(
     private readonly handle: DbHandle,
@@ -69,8 +70,13 @@ export class SearchIndex {
     return this.snapshot.version;
   }
 
-  /** Brings the snapshot up to date; concurrent calls share one rebuild (plus one more if asked meanwhile). */
-  refresh(): Promise<void> {
+  /**
+   * Brings the snapshot up to date with the change log; concurrent calls share one rebuild
+   * (plus one more if asked meanwhile). `full` reloads every place even if the log did not
+   * move (rows written without the use cases: tests, manual repairs).
+   */
+  refresh(options: { full?: boolean } = {}): Promise<void> {
+    if (options.full) this.fullRequested = true;
     if (this.running) {
       this.again = true;
       return this.running;
@@ -128,14 +134,16 @@ export class SearchIndex {
     const previous = this.snapshot;
     const intern = createInterner();
     const lowestNotified = this.lowestNotified;
+    const full = this.fullRequested;
     this.lowestNotified = Infinity;
+    this.fullRequested = false;
     // One consistent view: the change log position and the rows it covers.
     const next = await this.handle.db
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (trx) => {
         const version = await currentChangeSeq(trx);
-        if (previous === emptySnapshot) return loadSnapshot(trx, version, intern);
+        if (previous === emptySnapshot || full) return loadSnapshot(trx, version, intern);
         if (version === previous.version && lowestNotified > version) return previous;
         // Re-reading a few already applied changes is harmless; missing a late commit is not.
         const since = Math.max(0, Math.min(previous.version - LOOKBACK_SEQ, lowestNotified - 1));

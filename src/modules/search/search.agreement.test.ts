@@ -21,7 +21,7 @@ let snapshot: SearchSnapshot;
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  await insertLieux(handle.db, randomLieux(seededRandom(42), 700, values));
+  await insertLieux(handle.db, randomLieux(seededRandom(42), 400, values));
   snapshot = await loadSnapshot(handle.db);
 });
 
@@ -39,7 +39,7 @@ function typo(random: () => number, word: string): string {
 }
 
 function randomQuery(random: () => number): SearchQuery {
-  const query: SearchQuery = { limit: [1, 3, 7, 20, 50][Math.floor(random() * 5)] };
+  const query: SearchQuery = { limit: [2, 10, 25, 50, 100][Math.floor(random() * 5)] };
   if (random() < 0.5) {
     const centre = randomCommunes[Math.floor(random() * randomCommunes.length)]!;
     query.point = { latitude: centre.latitude + (random() - 0.5) * 0.5, longitude: centre.longitude + (random() - 0.5) * 0.5 };
@@ -86,12 +86,12 @@ function ids(result: SearchResult): string[] {
 }
 
 describe('read model and SQL reference agree', () => {
-  it('on 300 random queries, page by page', async () => {
+  it('on 250 random queries, page by page', async () => {
     const random = seededRandom(2025);
     const now = new Date('2025-06-12T10:00:00+02:00');
     let nonEmpty = 0;
     let multiPage = 0;
-    for (let n = 0; n < 300; n++) {
+    for (let n = 0; n < 250; n++) {
       const query = randomQuery(random);
       let cursor: string | undefined;
       const seen = new Set<string>();
@@ -119,6 +119,6 @@ describe('read model and SQL reference agree', () => {
     }
     // The random queries must exercise something: many non-empty results and real paging.
     expect(nonEmpty).toBeGreaterThan(100);
-    expect(multiPage).toBeGreaterThan(50);
+    expect(multiPage).toBeGreaterThan(40);
   }, 240_000);
 });

@@ -4,7 +4,7 @@
 import type { LieuRow } from '../../db/database.ts';
 import { enumeratedFields, territoireColumns, territoireTypes, type EnumeratedField, type TerritoireType } from './search.fields.ts';
 import type { PlaceRecord } from './read-model.ts';
-import { toApiV1 } from './lieu-api.ts';
+import { toApiV1 } from '../lieux/lieux.schema.ts';
 
 export type Interner = (value: string) => string;
 

@@ -18,7 +18,7 @@ import { territoireColumns } from './search.fields.ts';
 import { prepareQuery, type PreparedQuery } from './search.query.ts';
 import type { SearchItem, SearchQuery, SearchResult } from './search.types.ts';
 import { FUZZY_MIN_LENGTH } from './text-match.ts';
-import { toApiV1 } from './lieu-api.ts';
+import { toApiV1 } from '../lieux/lieux.schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

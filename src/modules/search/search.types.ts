@@ -1,5 +1,6 @@
 // The search contract shared by the in-memory read model and the SQL reference: both take
 // the same query and must return the same places in the same order.
+import type { Lieu } from '../lieux/lieux.schema.ts';
 import type { EnumeratedField, TerritoireType } from './search.fields.ts';
 
 export interface SearchQuery {
@@ -24,7 +25,7 @@ export interface SearchQuery {
 }
 
 /** A place as the public API shows it (standard field names), plus `distance` near a point. */
-export type SearchItem = Record<string, unknown> & { id: string; distance?: number };
+export type SearchItem = Lieu & { distance?: number };
 
 export interface SearchResult {
   /** Number of places matching the query (all pages). */
