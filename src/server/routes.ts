@@ -5,10 +5,11 @@ import { registerSitePages } from '../web/pages/site.pages.ts';
 import { registerSearchPages } from '../modules/search/search.pages.ts';
 import { registerLieuxPages } from '../modules/lieux/lieux.pages.ts';
 import { registerReportPages } from '../modules/reports/reports.pages.ts';
+import { registerTerritoryPages } from '../modules/territories/territories.pages.ts';
 import { registerTerritoriesApi } from '../modules/territories/territories.api.ts';
 import { registerSearchApi } from '../modules/search/search.api.ts';
 import { registerLieuxApi } from '../modules/lieux/lieux.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
-export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoriesApi, registerLieuxApi, registerSearchApi];
+export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerLieuxApi, registerSearchApi];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { insertLieux } from '../../../test/builders/lieu.ts';
+import { insertPublished } from '../../../test/web/publish.ts';
 import { fixedClock } from '../../lib/clock.ts';
 
 let t: TestApp;
@@ -9,7 +9,7 @@ const html = { accept: 'text/html' };
 beforeAll(async () => {
   // Tuesday 10:30 in Paris.
   t = await buildTestApp({ clock: fixedClock('2026-03-10T09:30:00Z') });
-  await insertLieux(t.deps.db, [
+  await insertPublished(t.deps, [
     { nom: 'Médiathèque de la Part-Dieu', latitude: 45.7605, longitude: 4.8575, code_postal: '69003', code_insee: '69383' },
     { nom: 'Espace numérique Bellecour', latitude: 45.7578, longitude: 4.832, code_postal: '69002', code_insee: '69382', frais_a_charge: ['Payant'] },
     { nom: 'Centre social de Villeurbanne', latitude: 45.7719, longitude: 4.8902, commune: 'Villeurbanne', code_postal: '69100', code_insee: '69266',
