@@ -27,7 +27,10 @@ function lowerBound(array: string[], value: string): number {
 
 /** `key` is nameKey(commune.nom), computed once by the caller. */
 export function buildCommuneSearchIndex(communes: { commune: Commune; key: string }[]): CommuneSearchIndex {
-  const entries: Entry[] = communes.map(({ commune, key }) => ({ commune, key, words: key.split(' ') }));
+  // Entries in ranking order (biggest first), so an id is also a rank and no sort is needed.
+  const entries: Entry[] = communes
+    .map(({ commune, key }) => ({ commune, key, words: key.split(' ') }))
+    .sort((a, b) => (b.commune.population ?? 0) - (a.commune.population ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const postings = new Map<string, number[]>();
   const postal: { cp: string; id: number }[] = [];
   entries.forEach((entry, id) => {
@@ -42,18 +45,18 @@ export function buildCommuneSearchIndex(communes: { commune: Commune; key: strin
   postal.sort((a, b) => (a.cp < b.cp ? -1 : a.cp > b.cp ? 1 : 0));
   const postalCodes = postal.map((p) => p.cp);
 
-  function idsWithWordPrefix(prefix: string): Set<number> {
-    const ids = new Set<number>();
+  /** Marks (in `marks`, with `stamp`) the entries having a word that starts with the prefix. */
+  function markWordPrefix(prefix: string, marks: Uint8Array, from: number, to: number): void {
     for (let i = lowerBound(words, prefix); i < words.length && words[i]!.startsWith(prefix); i++) {
-      for (const id of postings.get(words[i]!)!) ids.add(id);
+      for (const id of postings.get(words[i]!)!) if (marks[id] === from) marks[id] = to;
     }
-    return ids;
   }
 
-  function idsWithPostalPrefix(prefix: string): Set<number> {
-    const ids = new Set<number>();
-    for (let i = lowerBound(postalCodes, prefix); i < postal.length && postalCodes[i]!.startsWith(prefix); i++) ids.add(postal[i]!.id);
-    return ids;
+  function markPostalPrefix(prefix: string, marks: Uint8Array, from: number, to: number): void {
+    for (let i = lowerBound(postalCodes, prefix); i < postal.length && postalCodes[i]!.startsWith(prefix); i++) {
+      const id = postal[i]!.id;
+      if (marks[id] === from) marks[id] = to;
+    }
   }
 
   return {
@@ -65,27 +68,24 @@ export function buildCommuneSearchIndex(communes: { commune: Commune; key: strin
       const nameTokens = tokens.filter((t) => !/^\d+$/.test(t));
       if (digits.length > 1 || digits.some((d) => d.length > 5)) return [];
 
-      let ids: Set<number> | null = digits.length ? idsWithPostalPrefix(digits[0]!) : null;
-      // Start from the most selective (longest) word, then check the others on each entry.
-      const ordered = [...nameTokens].sort((a, b) => b.length - a.length);
-      if (ordered.length) {
-        const first = idsWithWordPrefix(ordered[0]!);
-        ids = ids === null ? first : new Set([...ids].filter((id) => first.has(id)));
-      }
-      const rest = ordered.slice(1);
+      // Each filter moves the entries that pass from mark n to n + 1; survivors carry the last mark.
+      const marks = new Uint8Array(entries.length);
+      let level = 0;
+      if (digits.length) markPostalPrefix(digits[0]!, marks, level, ++level);
+      const distinct = [...new Set(nameTokens)].sort((a, b) => b.length - a.length);
+      for (const token of distinct.slice(0, 250)) markWordPrefix(token, marks, level, ++level);
+
+      // Names that start with the query come first ("Lyon" before "Sainte-Foy-lès-Lyon").
       const nameQuery = nameTokens.join(' ');
-      const matches = [...(ids ?? [])]
-        .map((id) => entries[id]!)
-        .filter((entry) => rest.every((token) => entry.words.some((word) => word.startsWith(token))));
-      matches.sort((a, b) => {
-        // Names that start with the query come first ("Lyon" before "Sainte-Foy-lès-Lyon").
-        const aStarts = nameQuery !== '' && a.key.startsWith(nameQuery) ? 0 : 1;
-        const bStarts = nameQuery !== '' && b.key.startsWith(nameQuery) ? 0 : 1;
-        if (aStarts !== bStarts) return aStarts - bStarts;
-        const byPopulation = (b.commune.population ?? 0) - (a.commune.population ?? 0);
-        return byPopulation !== 0 ? byPopulation : a.key.localeCompare(b.key);
-      });
-      return matches.slice(0, limit).map((entry) => entry.commune);
+      const first: Commune[] = [];
+      const others: Commune[] = [];
+      for (let id = 0; id < entries.length && first.length < limit; id++) {
+        if (marks[id] !== level) continue;
+        const entry = entries[id]!;
+        if (nameQuery !== '' && entry.key.startsWith(nameQuery)) first.push(entry.commune);
+        else if (others.length < limit) others.push(entry.commune);
+      }
+      return [...first, ...others].slice(0, limit);
     },
   };
 }
