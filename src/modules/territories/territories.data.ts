@@ -134,6 +134,8 @@ export function loadBaseData(): BaseData {
     for (const cp of commune.codesPostaux) push(byPostalCode, cp, commune.code);
     addName(byName, commune.key, commune.code);
   }
+  // "Paris Centre" groups arrondissements 1 to 4 since 2020; sources use it as a commune name.
+  if (communes.has('75056')) addName(byName, 'paris centre', '75056');
   // Former communes (merged into a "commune nouvelle" or associated): their name and code still
   // circulate in source files; they lead to the commune that absorbed them.
   for (const c of raw) {

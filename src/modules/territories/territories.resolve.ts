@@ -83,7 +83,12 @@ export function createCommuneResolver(data: BaseData, toCommune: (code: string) 
       return fail('code_insee', `Le code INSEE « ${rawInsee} » n'est pas valide : 5 caractères attendus (par exemple 75056 ou 2A004).`);
     }
     const direct = data.communes.get(code) ?? data.communes.get(data.formerCodes.get(code)?.code ?? '');
-    if (!direct) return fail('code_insee', `Le code INSEE « ${rawInsee} » ne correspond à aucune commune.`);
+    if (!direct) {
+      // A postal code in the INSEE column is the most frequent mix-up: say so, with the right code.
+      const example = postalCandidates(code)[0];
+      const hint = example ? ` (c'est un code postal : le code INSEE est un autre code, par exemple ${example} pour ${record(example).nom})` : '';
+      return fail('code_insee', `Le code INSEE « ${rawInsee} » ne correspond à aucune commune${hint}.`);
+    }
     const rec = refineToArrondissement(direct, cp, key);
 
     if (cp && !postalCodeFits(rec, cp)) {

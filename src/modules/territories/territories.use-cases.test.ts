@@ -61,6 +61,9 @@ const resolvable: [CommuneQuery, string][] = [
   [{ commune: 'FORT DE FRANCE' }, '97209'],
   [{ code_insee: '31555', code_postal: '31000', commune: 'TOULOUSE' }, '31555'],
   [{ code_insee: '31555', commune: 'Toulouse Centre social' }, '31555'],
+  [{ code_postal: '75004', commune: 'Paris Centre' }, '75104'],
+  [{ commune: 'PARIS-15E-ARRONDISSEMENT' }, '75115'],
+  [{ code_postal: '69003', commune: 'Lyon 3e' }, '69383'],
 ];
 
 describe('resolveCommune on what sources send', () => {
@@ -93,6 +96,7 @@ const rejected: [CommuneQuery, 'code_insee' | 'code_postal' | 'commune', RegExp]
   [{ code_insee: '59350', code_postal: '75015', commune: 'Lille' }, 'code_postal', /code postal « 75015 » ne correspond pas à Lille/],
   [{ code_insee: '59350', commune: 'Roubaix' }, 'code_insee', /désigne Lille.*Roubaix/],
   [{ code_insee: '99999' }, 'code_insee', /ne correspond à aucune commune/],
+  [{ code_insee: '59000', commune: 'Lille' }, 'code_insee', /« 59000 » ne correspond à aucune commune \(c'est un code postal : .*59350 pour Lille\)/],
   [{ code_insee: 'ABC' }, 'code_insee', /n'est pas valide/],
   [{ code_postal: '7100', commune: 'Privas' }, 'commune', /« Privas » ne correspond à aucune commune du code postal 07100 : .*Annonay/],
   [{ code_postal: '750' }, 'code_postal', /« 750 » n'est pas valide/],
