@@ -1,0 +1,78 @@
+// The real web process for the HTTP benchmark, in its own process so the load generator
+// does not share its event loop: bootstrap + buildApp on 127.0.0.1 with a random port.
+// The store is the benchmark's PostgreSQL schema (BENCH_DATABASE_URL), or, without a server,
+// an embedded PGlite folder that this process fills with generated places first.
+// Protocol: one JSON line on stdout when ready; reads "memory" (answers a JSON line) and "stop".
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { openDatabase } from '../src/db/kysely.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { fixedClock } from '../src/lib/clock.ts';
+import { buildApp } from '../src/server/app.ts';
+import { bootstrap, shutdown } from '../src/server/bootstrap.ts';
+import { loadConfig } from '../src/server/config.ts';
+import { getDataset } from './dataset.ts';
+import { bulkLoadLieux } from './load.ts';
+
+process.env.TZ = 'Europe/Paris';
+const places = Number(process.env.BENCH_PLACES);
+const seed = Number(process.env.BENCH_SEED);
+const now = process.env.BENCH_NOW!;
+const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
+const referenceDir = process.env.BENCH_REFERENCE_DIR || undefined;
+
+function memory() {
+  const usage = process.memoryUsage();
+  return { rss_mb: Math.round((usage.rss / 2 ** 20) * 10) / 10, heap_used_mb: Math.round((usage.heapUsed / 2 ** 20) * 10) / 10 };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-bench-'));
+  let loadMs: number | null = null;
+  const dataset = getDataset(places, seed, referenceDir);
+  if (!databaseUrl) {
+    const handle = await openDatabase({ pgliteDataDir: path.join(dataDir, 'pglite') });
+    await migrateToLatest(handle.db);
+    loadMs = (await bulkLoadLieux(handle.db, dataset.lieux, dataset.territories)).ms;
+    await handle.close();
+  }
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    MAILLAGE_DATA_DIR: dataDir,
+    MAILLAGE_SEED_DEMO: 'false',
+    MAILLAGE_REFERENCE_DIR: dataset.referenceDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  const started = performance.now();
+  const deps = await bootstrap(config, { clock: fixedClock(now) });
+  const app = await buildApp(deps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const startupMs = performance.now() - started;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  globalThis.gc?.();
+  const ready = { port, places: deps.search.current().size, startup_ms: Math.round(startupMs), load_ms: loadMs, memory: memory() };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+
+  const lines = readline.createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (line === 'memory') process.stdout.write(`${JSON.stringify({ memory: memory() })}\n`);
+    if (line === 'stop') break;
+  }
+  await app.close();
+  await shutdown(deps);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
