@@ -90,6 +90,23 @@ describe('isOpenAt', () => {
   });
 });
 
+describe('isOpenAt over time (cached intervals)', () => {
+  it('agrees with the library minute by minute over two weeks, holidays and DST included', async () => {
+    const { default: OpeningHours } = await import('opening_hours');
+    const values = [OFFICE, 'Mo-Su 20:00-02:00', 'Sa-Su 10:00-18:00; PH 10:00-12:00', '24/7; Dec 25 off'];
+    for (const value of values) {
+      const oh = new OpeningHours(value, holidayContext(), { locale: 'fr' } as never);
+      for (const start of ['2026-03-23T00:00:00', '2026-10-19T00:00:00', '2026-12-20T00:00:00']) {
+        // Walk in 17-minute steps, so windows are refilled as the instant moves on.
+        for (let t = at(start).getTime(); t < at(start).getTime() + 14 * 86_400_000; t += 17 * 60_000) {
+          const instant = new Date(t);
+          expect(isOpenAt(value, instant), `${value} at ${instant.toString()}`).toBe(oh.getState(instant));
+        }
+      }
+    }
+  });
+});
+
 describe('nextChange', () => {
   it('gives the next closing or opening', () => {
     expect(nextChange(OFFICE, at('2026-06-10T10:00:00'))).toEqual(at('2026-06-10T12:00:00'));
@@ -140,6 +157,14 @@ describe('summarizeHoraires', () => {
     expect(night.days[5]!.label).toBe('20 h 30 – 2 h');
     expect(night.days[6]!.label).toBe('Fermé');
     expect(night.status).toBe('Ouvert maintenant · ferme demain à 2 h');
+  });
+
+  it('tells hours to confirm apart from closed', () => {
+    const summary = summarizeHoraires('Mo-Fr 09:00-12:00 "sur rendez-vous"; Sa 10:00-12:00 unknown', at('2026-06-10T10:30:00'))!;
+    expect(summary.status).toBe('Ouverture à confirmer : sur rendez-vous');
+    expect(summary.days[0]!.label).toBe('9 h – 12 h (sur rendez-vous)');
+    expect(summary.days[5]!.label).toBe('10 h – 12 h (horaires à confirmer)');
+    expect(isOpenAt('Mo-Fr 09:00-12:00 "sur rendez-vous"', at('2026-06-10T10:30:00'))).toBe(false);
   });
 
   it('handles always open and invalid values', () => {
