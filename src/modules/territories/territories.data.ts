@@ -84,7 +84,15 @@ function addName(byName: Map<string, string[]>, key: string, code: string): void
   if (bare !== key) push(byName, bare, code);
 }
 
+let cached: BaseData | undefined;
+
+/** The package data never changes while the process runs: built once, shared by every instance. */
 export function loadBaseData(): BaseData {
+  cached ??= buildBaseData();
+  return cached;
+}
+
+function buildBaseData(): BaseData {
   const raw = readPackageJson<RawCommune[]>('communes.json');
   const rawEpcis = readPackageJson<RawEpci[]>('epci.json');
   const rawDepartements = readPackageJson<RawDepartement[]>('departements.json');
