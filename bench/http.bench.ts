@@ -69,6 +69,9 @@ async function load(url: string, paths: string[], seconds: number) {
   };
 }
 
+/** The PostgreSQL server is used through openBenchServer only (a schema of its own). */
+export const usesBenchServer = true;
+
 export const description = 'GET /api/v1/lieux near a point with 3 filters, real app on loopback, 50 connections (autocannon)';
 
 export async function run(options: BenchOptions): Promise<Record<string, unknown>> {

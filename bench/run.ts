@@ -7,27 +7,44 @@ process.env.TZ = 'Europe/Paris'; // opening hours are read in the process's loca
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchModule, BenchOptions, Target } from './bench.types.ts';
-import * as search from './search.bench.ts';
-import * as http from './http.bench.ts';
-import * as observatory from './observatory.bench.ts';
 
-/** Every section, in run order; a new section adds a line here. */
-export const benchModules: BenchModule[] = [
-  { name: 'search', ...search },
-  { name: 'http', ...http },
-  {
-    name: 'observatory',
-    description: 'Indicators for every territory from the national-scale registry (full refresh)',
-    // Embedded PGlite: its run() would migrate the server's shared public schema otherwise.
-    run: (o) => observatory.run({ places: o.places, seed: o.seed, referenceDir: o.referenceDir }),
-  },
-];
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+/** Sections that run first; any other bench/<name>.bench.ts follows in name order. */
+const FIRST = ['search', 'http'];
+
+interface BenchFile {
+  description?: string;
+  run?: (options: BenchOptions) => Promise<object>;
+  /** true: the section opens `databaseUrl` only through openBenchServer (a schema of its own). */
+  usesBenchServer?: boolean;
+}
+
+/** Every bench/<name>.bench.ts exporting `run(options)` is a section: adding one needs no edit here. */
+function discoverModules(): BenchModule[] {
+  return fs
+    .readdirSync(benchDir)
+    .filter((file) => file.endsWith('.bench.ts'))
+    .map((file) => file.slice(0, -'.bench.ts'.length))
+    .sort((a, b) => (FIRST.includes(a) ? FIRST.indexOf(a) : 99) - (FIRST.includes(b) ? FIRST.indexOf(b) : 99) || a.localeCompare(b))
+    .map((name) => ({
+      name,
+      description: `bench/${name}.bench.ts`,
+      // Imported only when selected, so a section being edited cannot break the others.
+      async run(options: BenchOptions) {
+        const file = (await import(pathToFileURL(path.join(benchDir, `${name}.bench.ts`)).href)) as BenchFile;
+        if (typeof file.run !== 'function') throw new Error(`bench/${name}.bench.ts does not export run(options)`);
+        process.stderr.write(`[bench] ${name}: ${file.description ?? ''}\n`);
+        // Never hand the shared server to a section that could migrate its public schema.
+        return file.run(file.usesBenchServer ? options : { ...options, databaseUrl: undefined });
+      },
+    }));
+}
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-function parseArgs(argv: string[]): { options: BenchOptions; only: string[] | undefined } {
+function parseArgs(argv: string[], benchModules: BenchModule[]): { options: BenchOptions; only: string[] | undefined } {
   const args = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -70,12 +87,12 @@ function collectTargets(sections: Record<string, unknown>): { total: number; pas
 }
 
 async function main(): Promise<void> {
-  const { options, only } = parseArgs(process.argv.slice(2));
+  const benchModules = discoverModules();
+  const { options, only } = parseArgs(process.argv.slice(2), benchModules);
   const started = Date.now();
   const sections: Record<string, unknown> = {};
   for (const module of benchModules) {
     if (only && !only.includes(module.name)) continue;
-    process.stderr.write(`[bench] ${module.name}: ${module.description}\n`);
     const t0 = performance.now();
     try {
       sections[module.name] = { ...(await module.run(options)), duration_s: Math.round((performance.now() - t0) / 100) / 10 };
@@ -99,7 +116,7 @@ async function main(): Promise<void> {
     summary: { ...collectTargets(sections), duration_s: Math.round((Date.now() - started) / 100) / 10 },
   };
   const json = JSON.stringify(report, null, 2);
-  const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+  const resultsDir = path.join(benchDir, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
   fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${json}\n`);
   process.stdout.write(`${json}\n`);

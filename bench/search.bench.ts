@@ -104,6 +104,9 @@ function sameResult(a: SearchResult, b: SearchResult): boolean {
   return a.total === b.total && a.items.map((i) => i.id).join() === b.items.map((i) => i.id).join();
 }
 
+/** The PostgreSQL server is used through openBenchServer only (a schema of its own). */
+export const usesBenchServer = true;
+
 export const description = 'Read model vs SQL reference (PGlite and PostgreSQL server): nearest with filters, département list, text';
 
 export async function run(options: BenchOptions): Promise<Record<string, unknown>> {
