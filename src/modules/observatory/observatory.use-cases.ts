@@ -1,0 +1,80 @@
+// The observatory's entry point for pages, API and CLI: the indicator table of the whole
+// registry, computed once per version of its inputs and kept in memory (computing the whole
+// country takes well under the 2 s budget, see bench/observatory.bench.ts).
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { DbHandle } from '../../db/kysely.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { NotFoundError } from '../../lib/errors.ts';
+import { loadQpvIndex } from '../qpv/qpv.use-cases.ts';
+import { loadCommuneFrame, type CommuneFrame } from './commune-frame.ts';
+import { computeIndicators, type IndicatorTable, type ObservatoryTerritoryType, type TerritoryIndicators } from './observatory.indicators.ts';
+import { inputsVersion, listPublishedPlaces } from './observatory.repository.ts';
+
+export interface Observatory {
+  /** The current table (recomputed first when places or contours changed). */
+  table(): Promise<IndicatorTable>;
+  indicators(type: ObservatoryTerritoryType, code: string): Promise<TerritoryIndicators>;
+  /** Recomputes in the background after a change batch ('lieux_changed'); returns a stop function. */
+  follow(handle: Pick<DbHandle, 'listen'>, logger?: Logger): Promise<() => Promise<void>>;
+  degradations(): string[];
+}
+
+export const TERRITORY_LABELS: Record<ObservatoryTerritoryType, string> = {
+  france: 'la France',
+  region: 'la région',
+  departement: 'le département',
+  epci: "l'EPCI",
+  commune: 'la commune',
+  qpv: 'le QPV',
+};
+
+export function createObservatory(options: { db: Kysely<Database>; referenceDir: string; frame?: CommuneFrame }): Observatory {
+  const { db } = options;
+  let frame = options.frame;
+  let cached: { version: string; table: IndicatorTable } | undefined;
+  let pending: Promise<IndicatorTable> | undefined;
+
+  const getFrame = () => (frame ??= loadCommuneFrame(options.referenceDir));
+
+  async function compute(): Promise<IndicatorTable> {
+    const version = await inputsVersion(db);
+    if (cached?.version === version) return cached.table;
+    const [places, qpvIndex] = await Promise.all([listPublishedPlaces(db), loadQpvIndex(db)]);
+    const table = computeIndicators({ frame: getFrame(), places, qpvIndex });
+    cached = { version, table };
+    return table;
+  }
+
+  // One computation at a time; callers during a computation share its result.
+  function table(): Promise<IndicatorTable> {
+    pending ??= compute().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  }
+
+  return {
+    table,
+    async indicators(type, code) {
+      const found = (await table()).get(type, type === 'qpv' ? code.toUpperCase() : code);
+      if (!found) throw new NotFoundError(`Aucun territoire « ${code} » trouvé pour ${TERRITORY_LABELS[type]}.`);
+      return found;
+    },
+    async follow(handle, logger) {
+      let timer: NodeJS.Timeout | undefined;
+      const unlisten = await handle.listen('lieux_changed', () => {
+        clearTimeout(timer);
+        // Debounced: one recomputation per batch of changes.
+        timer = setTimeout(() => {
+          table().catch((error: unknown) => logger?.error({ err: error }, 'observatory refresh failed'));
+        }, 500);
+      });
+      return async () => {
+        clearTimeout(timer);
+        await unlisten();
+      };
+    },
+    degradations: () => getFrame().degradations,
+  };
+}
