@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { zipSync, strToU8 } from 'fflate';
-import { downloadReferenceData, type ReferenceUrls } from './territories.download.ts';
+import { checkContours, checkQpv, downloadReferenceData, toCentreRows, type ReferenceUrls } from './territories.download.ts';
 import { createTerritories } from './territories.use-cases.ts';
 
 const run = promisify(execFile);
@@ -222,5 +222,35 @@ describe('maillage data (command line)', () => {
     expect(failure?.stderr).not.toMatch(/at .*\.ts:\d+/);
     const status = await cli(['status'], dir);
     expect(status.stdout).toMatch(/Territoires dégradés : Fichier de référence absent : communes\/communes-centres-geoapi-2025\.json/);
+  });
+});
+
+describe('checks of downloaded content', () => {
+  const qpvFeature = (code: string) => ({ type: 'Feature', properties: { code_qp: code }, geometry: square(2, 48) });
+
+  it('accepts QPV contours as plain GeoJSON and refuses a ZIP without GeoJSON or a projected file', () => {
+    const plain = collection([qpvFeature('QN05901M'), qpvFeature('QP035001')]);
+    expect(checkQpv(strToU8(plain), 2)).toBe(plain);
+    expect(() => checkQpv(zipSync({ 'QP2024.shp': strToU8('binaire') }), 1)).toThrow("l'archive ZIP ne contient aucun fichier GeoJSON");
+    const lambert = JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::2154' } }, features: [qpvFeature('QN05901M')] });
+    expect(() => checkQpv(strToU8(lambert), 1)).toThrow('coordonnées en « urn:ogc:def:crs:EPSG::2154 », WGS84 attendu');
+    expect(() => checkQpv(strToU8(collection([qpvFeature('X1')])), 1)).toThrow('0 quartiers avec un code QPV reçus, au moins 1 attendus');
+  });
+
+  it('refuses contours that are not a FeatureCollection or have too few features', () => {
+    expect(() => checkContours(strToU8('{"type":"Feature"}'), 1, 'régions')).toThrow('une FeatureCollection GeoJSON est attendue');
+    expect(() => checkContours(strToU8(regions), 19, 'régions')).toThrow('18 régions avec un code reçus, au moins 19 attendus');
+  });
+
+  it('skips communes without a usable centre when converting', () => {
+    const body = JSON.stringify([
+      geoApiCommune('59350', 50.63, 3.05),
+      { code: '98411', nom: 'Îles Saint-Paul et Nouvelle-Amsterdam' },
+      geoApiCommune('00001', 95, 3),
+    ]);
+    expect(JSON.parse(toCentreRows(strToU8(body), 1, 'communes'))).toEqual([
+      { code: '59350', nom: 'Commune 59350', dept: '59', lat: 50.63, lon: 3.05, population: 100 },
+    ]);
+    expect(() => toCentreRows(strToU8('{"communes": []}'), 1, 'communes')).toThrow('une liste JSON de communes est attendue');
   });
 });
