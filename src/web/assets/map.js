@@ -47,7 +47,8 @@ function selectInList(id) {
 }
 
 async function start() {
-  const maplibregl = (await import(container.dataset.maplibreUrl)).default;
+  const module = await import(container.dataset.maplibreUrl);
+  const maplibregl = module.default ?? module;
   const map = new maplibregl.Map({
     container,
     style: styleFor(container.dataset),
@@ -127,7 +128,12 @@ async function start() {
 
 if (container) {
   container.hidden = false;
-  const go = () => start().catch(() => { container.hidden = true; });
+  const go = () =>
+    start().catch((error) => {
+      // The list is the page: without a map, hide the empty frame and say why in the console.
+      console.error('carte indisponible', error);
+      container.hidden = true;
+    });
   if ('requestIdleCallback' in window) window.addEventListener('load', () => requestIdleCallback(go, { timeout: 2000 }));
   else window.addEventListener('load', () => setTimeout(go, 200));
 }
