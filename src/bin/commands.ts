@@ -4,8 +4,10 @@ import type { Config } from '../server/config.ts';
 import { addServeCommands } from './serve.command.ts';
 import { addObservatoryCommands } from './observatory.command.ts';
 import { addDataCommands } from './data.command.ts';
+import { addImportCommands } from './import.command.ts';
+import { addSourcesCommands } from './sources.command.ts';
 import { addLieuxCommands } from './lieux.command.ts';
 
 export type CliCommand = (program: Command, config: () => Config) => void;
 
-export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addDataCommands, addLieuxCommands];
+export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands];

@@ -306,7 +306,7 @@ async function recordFailedRun(
 
 /** The run's row errors and warnings as CSV for the producer (`;`, UTF-8 with BOM: opens in Excel). */
 export async function importErrorsCsv(deps: Pick<ImportDeps, 'db'>, runId: string): Promise<string> {
-  const run = await repo.findRun(deps.db, runId);
+  const run = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(runId) ? await repo.findRun(deps.db, runId.toLowerCase()) : undefined;
   if (!run) throw new NotFoundError(`Aucun import ne porte l’identifiant « ${runId} ».`);
   const errors = await repo.listErrors(deps.db, runId);
   const rows = errors.map((e) => [e.row, e.field, e.value ?? '', e.message, e.severity === 'error' ? 'erreur' : 'avertissement']);
