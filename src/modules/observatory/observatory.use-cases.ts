@@ -10,6 +10,8 @@ import { loadQpvIndex } from '../qpv/qpv.use-cases.ts';
 import { loadCommuneFrame, type CommuneFrame } from './commune-frame.ts';
 import { computeIndicators, type IndicatorTable, type ObservatoryTerritoryType, type TerritoryIndicators } from './observatory.indicators.ts';
 import { inputsVersion, listPublishedPlaces } from './observatory.repository.ts';
+import { findBroadband, findFragility, listBroadband, listFragility, type BroadbandRow, type FragilityRow } from './broadband.repository.ts';
+import { doubleFracture, type DoubleFractureOptions, type DoubleFractureRow } from './double-fracture.ts';
 
 export interface Observatory {
   /** The current table (recomputed first when places or contours changed). */
@@ -18,6 +20,9 @@ export interface Observatory {
   /** Recomputes in the background after a change batch ('lieux_changed'); returns a stop function. */
   follow(handle: Pick<DbHandle, 'listen'>, logger?: Logger): Promise<() => Promise<void>>;
   degradations(): string[];
+  /** FttH coverage and digital fragility of a territory, each with its vintage (null when unknown). */
+  broadbandOf(type: ObservatoryTerritoryType, code: string): Promise<{ thd: BroadbandRow | null; ifn: FragilityRow | null }>;
+  doubleFracture(options: DoubleFractureOptions): Promise<DoubleFractureRow[]>;
 }
 
 export const TERRITORY_LABELS: Record<ObservatoryTerritoryType, string> = {
@@ -76,5 +81,14 @@ export function createObservatory(options: { db: Kysely<Database>; referenceDir:
       };
     },
     degradations: () => getFrame().degradations,
+    async broadbandOf(type, code) {
+      const thd = type === 'france' || type === 'qpv' ? undefined : await findBroadband(db, type, code);
+      const ifn = type === 'commune' || type === 'epci' ? await findFragility(db, type, code) : undefined;
+      return { thd: thd ?? null, ifn: ifn ?? null };
+    },
+    async doubleFracture(options) {
+      const [t, broadband, fragility] = await Promise.all([table(), listBroadband(db, options.type), listFragility(db, options.type)]);
+      return doubleFracture(t, getFrame(), broadband, fragility, options);
+    },
   };
 }
