@@ -9,7 +9,8 @@ import { registerTerritoryPages } from '../modules/territories/territories.pages
 import { registerTerritoriesApi } from '../modules/territories/territories.api.ts';
 import { registerSearchApi } from '../modules/search/search.api.ts';
 import { registerLieuxApi } from '../modules/lieux/lieux.api.ts';
+import { registerImportsApi } from '../modules/imports/imports.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
-export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerLieuxApi, registerSearchApi];
+export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi];
