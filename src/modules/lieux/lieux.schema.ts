@@ -246,9 +246,8 @@ export type Lieu = Static<typeof Lieu>;
 /** The validated record, as stored (every standard field plus the derived territory codes). */
 export type LieuValue = Omit<Lieu, 'id' | 'status' | 'created_at' | 'updated_at'> & { id?: string };
 
-// database.ts wraps the timestamp ColumnType in Generated, so Kysely types the selected
-// value as the ColumnType itself; at run time it is a Date (pg) or an ISO string.
-const iso = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
+// A Date from pg; an ISO string when the row went through JSON (snapshots, fixtures).
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(String(value))).toISOString();
 
 /** Public API v1 view of a DB row: explicit keys, so internal columns never leak. */
 export function toApiV1(row: LieuRow): Lieu {

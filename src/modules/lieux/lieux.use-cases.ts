@@ -215,7 +215,7 @@ export async function listLieuVersions(deps: Pick<LieuxDeps, 'db'>, id: string):
   const rows = await repo.listVersions(deps.db, id.toLowerCase());
   return rows.map((row) => ({
     version: row.version,
-    changed_at: new Date(row.changed_at as unknown as string | Date).toISOString(),
+    changed_at: new Date(row.changed_at).toISOString(),
     action: row.action,
     actor_kind: row.actor_kind,
     actor_id: row.actor_id,
