@@ -45,3 +45,15 @@ export function forEachBit(bits: Bitset, start: number, visit: (position: number
     }
   }
 }
+
+/** Number of set positions. */
+export function countBits(bits: Bitset): number {
+  let count = 0;
+  for (let i = 0; i < bits.length; i++) {
+    let v = bits[i]!;
+    v -= (v >>> 1) & 0x55555555;
+    v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+    count += Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  }
+  return count;
+}

@@ -5,10 +5,11 @@
 // - with a point: only places with a position, within the radius if any, ordered by rounded
 //   distance in metres, then sort_key, then id; without: ordered by sort_key, then id;
 // - keyset pagination after the cursor's key; `total` counts every match (all pages).
-import { andInPlace, forEachBit, fullBitset, hasBit, type Bitset } from './bitset.ts';
+import { around } from 'geokdbush';
+import { andInPlace, countBits, forEachBit, fullBitset, hasBit, type Bitset } from './bitset.ts';
 import { encodeCursor } from './cursor.ts';
 import { boundingBox, distanceMetres } from './distance.ts';
-import { openAtChecker } from './open-filter.ts';
+import { openStateFrom } from './open-filter.ts';
 import { bitsetOf, compareKey, type SearchSnapshot } from './read-model.ts';
 import { prepareQuery, type PreparedQuery } from './search.query.ts';
 import type { SearchItem, SearchQuery, SearchResult } from './search.types.ts';
@@ -58,21 +59,32 @@ function tokenPostingsFor(snapshot: SearchSnapshot, word: string): Uint32Array[]
   return result;
 }
 
+/**
+ * Evaluates each hours class at most once per query, and reuses across queries the state of
+ * a class while the instant stays before its next change (ouvert_maintenant queries follow
+ * the clock, so most of them evaluate nothing).
+ */
 function openChecker(snapshot: SearchSnapshot, at: Date): (position: number) => boolean {
-  const check = openAtChecker(at);
+  const time = at.getTime();
+  const { hoursState } = snapshot;
   return (position) => {
-    const record = snapshot.records[position]!;
-    return check({
-      horaires: record.horaires,
-      latitude: record.latitude,
-      longitude: record.longitude,
-      code_departement: record.code_departement,
-    });
+    const hoursClass = snapshot.hoursClass[position]!;
+    if (hoursClass < 0) return false;
+    let state = hoursState[hoursClass];
+    if (state === undefined || time < state.from || time >= state.until) {
+      const place = snapshot.records[snapshot.hoursClassPlace[hoursClass]!]!;
+      const { open, until } = openStateFrom(place, at);
+      state = { from: time, until, open };
+      hoursState[hoursClass] = state;
+    }
+    return state.open;
   };
 }
 
+const utf8 = new TextDecoder();
+
 function itemAt(snapshot: SearchSnapshot, position: number, distance?: number): SearchItem {
-  const item = JSON.parse(snapshot.records[position]!.item) as SearchItem;
+  const item = JSON.parse(utf8.decode(snapshot.records[position]!.item)) as SearchItem;
   if (distance !== undefined) item.distance = distance;
   return item;
 }
@@ -128,41 +140,92 @@ function searchNear(
   const radius = query.radiusMetres ?? Infinity;
   const start = query.after ? positionAfter(snapshot, query.after.sort_key, query.after.id) : 0;
   const afterDistance = query.after?.distance ?? -1;
-  const keys: number[] = [];
+  const distanceAt = (position: number) => distanceMetres(point.latitude, point.longitude, latitudes[position]!, longitudes[position]!);
+  const isAfterCursor = (distance: number, position: number) =>
+    distance > afterDistance || (distance === afterDistance && position >= start);
+  const best = new BoundedKeys(query.limit + 1);
   let total = 0;
+  let remaining = 0; // matches after the cursor, to know whether another page exists
+
   const consider = (position: number) => {
-    const distance = distanceMetres(point.latitude, point.longitude, latitudes[position]!, longitudes[position]!);
+    const distance = distanceAt(position);
     if (!(distance <= radius)) return;
     if (isOpen && !isOpen(position)) return;
     total++;
-    if (distance > afterDistance || (distance === afterDistance && position >= start)) {
-      keys.push(distance * POSITION_FACTOR + position);
+    if (isAfterCursor(distance, position)) {
+      remaining++;
+      best.add(distance * POSITION_FACTOR + position);
     }
   };
+
   if (query.radiusMetres !== undefined && snapshot.kd) {
     const box = boundingBox(point.latitude, point.longitude, query.radiusMetres);
-    const inBox = snapshot.kd.range(box.minLon ?? -180, box.minLat, box.maxLon ?? 180, box.maxLat);
-    for (const kdItem of inBox) {
+    for (const kdItem of snapshot.kd.range(box.minLon ?? -180, box.minLat, box.maxLon ?? 180, box.maxLat)) {
       const position = snapshot.kdPositions[kdItem]!;
       if (hasBit(candidates, position)) consider(position);
     }
+  } else if (snapshot.kd && countBits(candidates) > searchTuning.nearestScanLimit) {
+    // Many candidates: count them without distances, and let the kd-tree find the nearest.
+    forEachBit(candidates, 0, (position) => {
+      if (!isOpen || isOpen(position)) total++;
+    });
+    const kd = snapshot.kd;
+    const wanted = (kdItem: number) => {
+      const position = snapshot.kdPositions[kdItem]!;
+      return hasBit(candidates, position) && (!isOpen || isOpen(position)) && isAfterCursor(distanceAt(position), position);
+    };
+    // geokdbush orders by its own great-circle distance (radius 6371 km, unrounded): take the
+    // nearest it finds, then every place up to the farthest of them by our rounded distance
+    // (+2 m) so ties and rounding cannot hide a place that sorts before them.
+    const first = around(kd, point.longitude, point.latitude, query.limit + 1, undefined, wanted);
+    let farthest = 0;
+    for (const kdItem of first) farthest = Math.max(farthest, distanceAt(snapshot.kdPositions[kdItem]!));
+    const near = first.length <= query.limit ? first : around(kd, point.longitude, point.latitude, Infinity, (farthest + 2) / 1000, wanted);
+    for (const kdItem of near) {
+      const position = snapshot.kdPositions[kdItem]!;
+      best.add(distanceAt(position) * POSITION_FACTOR + position);
+    }
+    remaining = first.length;
   } else {
     forEachBit(candidates, 0, consider);
   }
-  const sorted = Float64Array.from(keys).sort();
-  const shown = sorted.subarray(0, query.limit);
-  const items = Array.from(shown, (key) => {
+
+  const shown = best.keys.slice(0, query.limit);
+  const items = shown.map((key) => {
     const position = key % POSITION_FACTOR;
     return itemAt(snapshot, position, (key - position) / POSITION_FACTOR);
   });
-  const last = items[items.length - 1];
-  const lastPosition = shown.length ? shown[shown.length - 1]! % POSITION_FACTOR : 0;
+  const lastKey = shown[shown.length - 1];
+  const lastPosition = lastKey === undefined ? 0 : lastKey % POSITION_FACTOR;
   return {
     total,
     items,
     next_cursor:
-      sorted.length > query.limit
-        ? encodeCursor({ distance: last!.distance, sort_key: snapshot.sortKeys[lastPosition]!, id: snapshot.ids[lastPosition]! })
+      remaining > query.limit && lastKey !== undefined
+        ? encodeCursor({ distance: (lastKey - lastPosition) / POSITION_FACTOR, sort_key: snapshot.sortKeys[lastPosition]!, id: snapshot.ids[lastPosition]! })
         : null,
   };
+}
+
+/** Above `nearestScanLimit` candidates, the nearest are found through the kd-tree instead of a scan (tests lower it). */
+export const searchTuning = { nearestScanLimit: 2000 };
+
+/** The k smallest keys seen, kept sorted (k is a page size: at most 101). */
+class BoundedKeys {
+  readonly keys: number[] = [];
+  constructor(private readonly capacity: number) {}
+
+  add(key: number): void {
+    const { keys } = this;
+    if (keys.length === this.capacity && key >= keys[keys.length - 1]!) return;
+    let low = 0;
+    let high = keys.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (keys[mid]! < key) low = mid + 1;
+      else high = mid;
+    }
+    keys.splice(low, 0, key);
+    if (keys.length > this.capacity) keys.pop();
+  }
 }

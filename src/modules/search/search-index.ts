@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DbHandle } from '../../db/kysely.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { buildSnapshot, emptySnapshot, type PlaceRecord, type SearchSnapshot } from './read-model.ts';
+import { buildSnapshot, emptySnapshot, patchRecords, type PlaceRecord, type SearchSnapshot } from './read-model.ts';
 import { changesSince, currentChangeSeq, forEachPublishedRow } from './search.repository.ts';
 import { createInterner, toPlaceRecord } from './search.item.ts';
 
@@ -42,6 +42,8 @@ export class SearchIndex {
   private closed = false;
   private lowestNotified = Infinity;
   private fullRequested = false;
+  /** Shares repeated strings between the records of successive snapshots; renewed on full reloads. */
+  private intern = createInterner();
 
   private constructor(
     private readonly handle: DbHandle,
@@ -132,7 +134,6 @@ export class SearchIndex {
     if (this.closed) return;
     const started = Date.now();
     const previous = this.snapshot;
-    const intern = createInterner();
     const lowestNotified = this.lowestNotified;
     const full = this.fullRequested;
     this.lowestNotified = Infinity;
@@ -143,18 +144,20 @@ export class SearchIndex {
       .setIsolationLevel('repeatable read')
       .execute(async (trx) => {
         const version = await currentChangeSeq(trx);
-        if (previous === emptySnapshot || full) return loadSnapshot(trx, version, intern);
+        if (previous === emptySnapshot || full) {
+          this.intern = createInterner();
+          return loadSnapshot(trx, version, this.intern);
+        }
         if (version === previous.version && lowestNotified > version) return previous;
         // Re-reading a few already applied changes is harmless; missing a late commit is not.
         const since = Math.max(0, Math.min(previous.version - LOOKBACK_SEQ, lowestNotified - 1));
         const changes = await changesSince(trx, since);
         if (changes.ids.length <= this.options.fullReloadThreshold) {
-          const changed = new Set(changes.ids);
-          const records: PlaceRecord[] = previous.records.filter((r) => !changed.has(r.id));
-          for (const row of changes.rows) records.push(toPlaceRecord(row, intern));
-          return buildSnapshot(records, version);
+          const added = changes.rows.map((row) => toPlaceRecord(row, this.intern));
+          return buildSnapshot(patchRecords(previous.records, new Set(changes.ids), added), version, { sorted: true });
         }
-        return loadSnapshot(trx, version, intern);
+        this.intern = createInterner();
+        return loadSnapshot(trx, version, this.intern);
       });
     if (this.closed || next === previous) return;
     this.snapshot = next;

@@ -36,6 +36,6 @@ export function toPlaceRecord(row: LieuRow, intern: Interner): PlaceRecord {
     facets,
     territories,
     code_departement: territories.departement,
-    item: JSON.stringify(toApiV1(row)),
+    item: Buffer.from(JSON.stringify(toApiV1(row)), 'utf8'),
   };
 }

@@ -32,25 +32,21 @@ export async function currentChangeSeq(db: Db): Promise<number> {
 
 const LOAD_CHUNK = 5000;
 
-/** Every published row, in (sort_key, id) order, read in chunks so peak memory stays low. */
+/** Every published row (in id order: the read model sorts), read in chunks along the primary key so peak memory stays low. */
 export async function forEachPublishedRow(db: Db, visit: (row: LieuRow) => void): Promise<void> {
-  let after: { sort_key: string; id: string } | undefined;
+  let after: string | undefined;
   for (;;) {
     const rows: LieuRow[] = await db
       .selectFrom('lieux')
       .selectAll()
       .where('status', '=', 'published')
-      .$if(after !== undefined, (qb) =>
-        qb.where(sql<boolean>`(sort_key COLLATE "C" > ${after!.sort_key} OR (sort_key = ${after!.sort_key} AND id > ${after!.id}::uuid))`),
-      )
-      .orderBy(sql`sort_key COLLATE "C"`)
+      .$if(after !== undefined, (qb) => qb.where('id', '>', after!))
       .orderBy('id')
       .limit(LOAD_CHUNK)
       .execute();
     rows.forEach(visit);
     if (rows.length < LOAD_CHUNK) return;
-    const last = rows[rows.length - 1]!;
-    after = { sort_key: last.sort_key, id: last.id };
+    after = rows[rows.length - 1]!.id;
   }
 }
 
