@@ -46,16 +46,24 @@ export function buildCommuneSearchIndex(communes: { commune: Commune; key: strin
   const postalCodes = postal.map((p) => p.cp);
 
   /** Marks (in `marks`, with `stamp`) the entries having a word that starts with the prefix. */
-  function markWordPrefix(prefix: string, marks: Uint8Array, from: number, to: number): void {
+  function markWordPrefix(prefix: string, marks: Uint8Array, from: number, to: number, passed: number[]): void {
     for (let i = lowerBound(words, prefix); i < words.length && words[i]!.startsWith(prefix); i++) {
-      for (const id of postings.get(words[i]!)!) if (marks[id] === from) marks[id] = to;
+      for (const id of postings.get(words[i]!)!) {
+        if (marks[id] === from) {
+          marks[id] = to;
+          passed.push(id);
+        }
+      }
     }
   }
 
-  function markPostalPrefix(prefix: string, marks: Uint8Array, from: number, to: number): void {
+  function markPostalPrefix(prefix: string, marks: Uint8Array, from: number, to: number, passed: number[]): void {
     for (let i = lowerBound(postalCodes, prefix); i < postal.length && postalCodes[i]!.startsWith(prefix); i++) {
       const id = postal[i]!.id;
-      if (marks[id] === from) marks[id] = to;
+      if (marks[id] === from) {
+        marks[id] = to;
+        passed.push(id);
+      }
     }
   }
 
@@ -68,19 +76,29 @@ export function buildCommuneSearchIndex(communes: { commune: Commune; key: strin
       const nameTokens = tokens.filter((t) => !/^\d+$/.test(t));
       if (digits.length > 1 || digits.some((d) => d.length > 5)) return [];
 
-      // Each filter moves the entries that pass from mark n to n + 1; survivors carry the last mark.
+      // The postal code and the longest word go through the indexes (each moves the entries that
+      // pass from mark n to n + 1, listing them); the other words are checked on those few entries.
       const marks = new Uint8Array(entries.length);
       let level = 0;
-      if (digits.length) markPostalPrefix(digits[0]!, marks, level, ++level);
-      const distinct = [...new Set(nameTokens)].sort((a, b) => b.length - a.length);
-      for (const token of distinct.slice(0, 250)) markWordPrefix(token, marks, level, ++level);
+      let passed: number[] = [];
+      if (digits.length) markPostalPrefix(digits[0]!, marks, level, ++level, passed);
+      const [longest, ...rest] = [...new Set(nameTokens)].sort((a, b) => b.length - a.length);
+      if (longest !== undefined) {
+        passed = [];
+        markWordPrefix(longest, marks, level, ++level, passed);
+      }
+      const fits = (id: number) => rest.every((token) => entries[id]!.words.some((word) => word.startsWith(token)));
+      // Few survivors: sort them. Many (a one-letter query): walk the ranks, the biggest come first.
+      const ranked = passed.length <= 2_000 ? Int32Array.from(passed).sort() : null;
+      const total = ranked ? ranked.length : entries.length;
 
       // Names that start with the query come first ("Lyon" before "Sainte-Foy-lès-Lyon").
       const nameQuery = nameTokens.join(' ');
       const first: Commune[] = [];
       const others: Commune[] = [];
-      for (let id = 0; id < entries.length && first.length < limit; id++) {
-        if (marks[id] !== level) continue;
+      for (let i = 0; i < total && first.length < limit; i++) {
+        const id = ranked ? ranked[i]! : i;
+        if (marks[id] !== level || !fits(id)) continue;
         const entry = entries[id]!;
         if (nameQuery !== '' && entry.key.startsWith(nameQuery)) first.push(entry.commune);
         else if (others.length < limit) others.push(entry.commune);
