@@ -16,8 +16,7 @@ const ownAssets = path.join(path.dirname(new URL(import.meta.url).pathname), 'as
 /** DSFR components whose CSS the pages need (order matters little: each file is scoped). */
 export const DSFR_COMPONENTS = [
   'skiplink', 'logo', 'header', 'modal', 'navigation', 'footer', 'link', 'button', 'form', 'input', 'select',
-  'checkbox', 'radio', 'search', 'card', 'badge', 'tag', 'alert', 'breadcrumb', 'notice', 'callout', 'table',
-  'pagination', 'download', 'summary', 'share', 'content',
+  'checkbox', 'search', 'card', 'badge', 'tag', 'alert', 'breadcrumb', 'callout', 'table', 'download',
 ] as const;
 
 /** DSFR icons used by our views and client code; only these are shipped. */
@@ -142,9 +141,26 @@ function rewriteCssUrls(store: AssetStore, css: string, fromDir: string): string
   });
 }
 
+/**
+ * DSFR declares ten Marianne faces (five weights, italics) of 58 KB each. We serve two
+ * subsets (Latin-1, see fonts.subset.ts): 300/400 use Regular, 500/700 use Bold, and
+ * italics are synthesised by the browser.
+ */
+function marianneFaces(store: AssetStore): string {
+  const regular = store.addFile(path.join(ownAssets, 'fonts/Marianne-Regular-latin.woff2'));
+  const bold = store.addFile(path.join(ownAssets, 'fonts/Marianne-Bold-latin.woff2'));
+  const face = (weight: number, url: string) =>
+    `@font-face{font-display:swap;font-family:Marianne;font-style:normal;font-weight:${weight};src:url(${url}) format("woff2")}`;
+  return [face(300, regular), face(400, regular), face(500, bold), face(700, bold)].join('');
+}
+
 function readCss(store: AssetStore, file: string): string {
-  // Drop the repeated licence banners but keep one (added once at the top of the bundle).
-  const css = fs.readFileSync(file, 'utf8').replace(/\/\*![\s\S]*?\*\//g, '');
+  // Drop the repeated licence banners but keep one (added once at the top of the bundle),
+  // and DSFR's own Marianne faces (replaced by marianneFaces).
+  const css = fs
+    .readFileSync(file, 'utf8')
+    .replace(/\/\*![\s\S]*?\*\//g, '')
+    .replace(/@font-face\{[^}]*font-family:Marianne;[^}]*\}/g, '');
   return rewriteCssUrls(store, css, path.dirname(file));
 }
 
@@ -186,8 +202,9 @@ export interface AssetOptions {
 export function buildAssetStore(options: AssetOptions = {}): AssetStore {
   const store = new AssetStore();
   const banner = '/*! DSFR v1.15.3 | SPDX-License-Identifier: Etalab-2.0 | License-Filename: LICENSE.md | restricted use (see terms and conditions) */\n';
+  const core = readCss(store, path.join(dsfrDist, 'core/core.min.css'));
   const parts = [
-    readCss(store, path.join(dsfrDist, 'core/core.min.css')),
+    marianneFaces(store) + core,
     ...DSFR_COMPONENTS.map((c) => readCss(store, path.join(dsfrDist, `component/${c}/${c}.min.css`))),
     iconsCss(store),
     rewriteCssUrls(store, fs.readFileSync(path.join(ownAssets, 'site.css'), 'utf8'), ownAssets),

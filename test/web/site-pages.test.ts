@@ -51,7 +51,10 @@ describe('assets', () => {
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body).toContain('.fr-header');
     // Fonts and icons referenced by the bundle are themselves fingerprinted and served.
-    const font = /url\((\/assets\/Marianne-Regular\.[\w-]+\.woff2)\)/.exec(plain.body)?.[1];
+    const font = /url\((\/assets\/Marianne-Regular-latin\.[\w-]+\.woff2)\)/.exec(plain.body)?.[1];
+    // Only our two Latin subsets of Marianne are declared, not DSFR's ten faces.
+    expect(plain.body.match(/font-family:Marianne;/g)).toHaveLength(4);
+    expect(plain.body).not.toContain('Marianne-Medium');
     expect(font).toBeDefined();
     expect((await t.app.inject({ url: font! })).statusCode).toBe(200);
     const stale = await t.app.inject({ url: '/assets/site.0000000000.css', headers: html });

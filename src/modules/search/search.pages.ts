@@ -220,6 +220,7 @@ export async function registerSearchPages(app: App, deps: AppDeps): Promise<void
     const assets = request.server.assets;
     return {
       maplibreUrl: assets.url('maplibre-gl/maplibre-gl.mjs'),
+      maplibreCssUrl: assets.url('maplibre-gl.css'),
       contoursUrl: assets.has('contours.geojson') ? assets.url('contours.geojson') : undefined,
       tilesUrl: deps.config.mapTilesUrl,
       tilesAttribution: deps.config.mapTilesAttribution,

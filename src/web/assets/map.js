@@ -47,6 +47,10 @@ function selectInList(id) {
 }
 
 async function start() {
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = container.dataset.maplibreCssUrl;
+  document.head.appendChild(css);
   const module = await import(container.dataset.maplibreUrl);
   const maplibregl = module.default ?? module;
   const map = new maplibregl.Map({

@@ -36,6 +36,8 @@ export interface ResultsModel {
 
 export interface MapSettings {
   maplibreUrl: string;
+  /** Loaded by map.js with the library, so pages without a map never fetch it. */
+  maplibreCssUrl: string;
   contoursUrl?: string;
   tilesUrl?: string;
   tilesAttribution: string;
@@ -113,7 +115,6 @@ export function ResultsPage(p: { ctx: PageContext; values: SearchFormValues; mod
       title={`${countLabel(p.model.total)} ${p.model.where}`}
       description="Lieux d’aide au numérique trouvés, triés par distance."
       scripts={['map.js']}
-      styles={['maplibre-gl.css']}
       noindex
     >
       <div class="fr-container fr-mb-7w">
@@ -139,6 +140,7 @@ export function ResultsPage(p: { ctx: PageContext; values: SearchFormValues; mod
                 hidden
                 aria-hidden="true"
                 data-maplibre-url={p.map.maplibreUrl}
+                data-maplibre-css-url={p.map.maplibreCssUrl}
                 data-contours-url={p.map.contoursUrl}
                 data-tiles-url={p.map.tilesUrl}
                 data-tiles-attribution={p.map.tilesAttribution}
