@@ -181,6 +181,13 @@ describe('searchCommunes', () => {
     expect(found).toContain('Saint-Étienne-du-Rouvray');
   });
 
+  it('combines words and a postal code prefix', () => {
+    expect(territories.searchCommunes('bourg en b', 3)[0]?.code).toBe('01053');
+    expect(territories.searchCommunes('paris 75015', 5).map((c) => c.code)).toEqual(['75056', '75115']);
+    expect(territories.searchCommunes('a', 5)).toHaveLength(5);
+    expect(territories.searchCommunes('a', 5).every((c) => c.nom.toLowerCase().startsWith('a') || /[\s'-][aâà]/i.test(c.nom))).toBe(true);
+  });
+
   it('completes postal codes by prefix', () => {
     const found = territories.searchCommunes('591', 50);
     expect(found.length).toBeGreaterThan(10);
