@@ -2,12 +2,13 @@
 import type { Command } from 'commander';
 import type { Config } from '../server/config.ts';
 import { addServeCommands } from './serve.command.ts';
-import { addObservatoryCommands } from './observatory.command.ts';
+import { addObservatoryCommands, addObservatoryDataCommands } from './observatory.command.ts';
 import { addDataCommands } from './data.command.ts';
 import { addImportCommands } from './import.command.ts';
 import { addSourcesCommands } from './sources.command.ts';
+import { addExportCommands } from './export.command.ts';
 import { addLieuxCommands } from './lieux.command.ts';
 
 export type CliCommand = (program: Command, config: () => Config) => void;
 
-export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands];
+export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addObservatoryDataCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands, addExportCommands];

@@ -10,7 +10,8 @@ import { registerTerritoriesApi } from '../modules/territories/territories.api.t
 import { registerSearchApi } from '../modules/search/search.api.ts';
 import { registerLieuxApi } from '../modules/lieux/lieux.api.ts';
 import { registerImportsApi } from '../modules/imports/imports.api.ts';
+import { registerObservatoryApi } from '../modules/observatory/observatory.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
-export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi];
+export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi];
