@@ -13,7 +13,8 @@ import { fixedClock } from '../src/lib/clock.ts';
 import { buildApp } from '../src/server/app.ts';
 import { bootstrap, shutdown } from '../src/server/bootstrap.ts';
 import { loadConfig } from '../src/server/config.ts';
-import { getDataset } from './dataset.ts';
+import { createTerritories } from '../src/modules/territories/territories.use-cases.ts';
+import { generateLieux } from './generate.ts';
 import { bulkLoadLieux } from './load.ts';
 
 process.env.TZ = 'Europe/Paris';
@@ -21,7 +22,7 @@ const places = Number(process.env.BENCH_PLACES);
 const seed = Number(process.env.BENCH_SEED);
 const now = process.env.BENCH_NOW!;
 const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
-const referenceDir = process.env.BENCH_REFERENCE_DIR || undefined;
+const referenceDir = process.env.BENCH_REFERENCE_DIR!;
 
 function memory() {
   const usage = process.memoryUsage();
@@ -31,11 +32,12 @@ function memory() {
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-bench-'));
   let loadMs: number | null = null;
-  const dataset = getDataset(places, seed, referenceDir);
   if (!databaseUrl) {
+    // Generated here only when there is no server: the web process must not keep them around.
     const handle = await openDatabase({ pgliteDataDir: path.join(dataDir, 'pglite') });
     await migrateToLatest(handle.db);
-    loadMs = (await bulkLoadLieux(handle.db, dataset.lieux, dataset.territories)).ms;
+    const territories = createTerritories({ referenceDir });
+    loadMs = (await bulkLoadLieux(handle.db, generateLieux(places, seed, { referenceDir }), territories)).ms;
     await handle.close();
   }
   const config = loadConfig({
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     PORT: '0',
     MAILLAGE_DATA_DIR: dataDir,
     MAILLAGE_SEED_DEMO: 'false',
-    MAILLAGE_REFERENCE_DIR: dataset.referenceDir,
+    MAILLAGE_REFERENCE_DIR: referenceDir,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const started = performance.now();

@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { atLeast, atMost, round, type BenchOptions } from './bench.types.ts';
 import { getDataset } from './dataset.ts';
-import { bulkLoadLieux } from './load.ts';
-import { openBenchServer } from './pg-server.ts';
+import { loadedBenchServer } from './pg-server.ts';
 import { BENCH_NOW, benchQueries } from './search.bench.ts';
 import type { SearchQuery } from '../src/modules/search/search.types.ts';
 
@@ -77,10 +76,8 @@ export const description = 'GET /api/v1/lieux near a point with 3 filters, real 
 export async function run(options: BenchOptions): Promise<Record<string, unknown>> {
   const notes: string[] = [];
   const dataset = getDataset(options.places, options.seed, options.referenceDir);
-  const { server, note } = await openBenchServer(options.databaseUrl);
+  const { server, note, loadMs: serverLoadMs } = await loadedBenchServer(options);
   if (note) notes.push(`${note}: the web process uses embedded PGlite, whose memory counts in its RSS`);
-  let serverLoadMs: number | null = null;
-  if (server) serverLoadMs = round((await bulkLoadLieux(server.handle.db, dataset.lieux, dataset.territories)).ms, 0);
 
   const { child, next } = startChild({
     BENCH_PLACES: String(options.places),
@@ -123,6 +120,5 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
   } finally {
     child.stdin.write('stop\n');
     await new Promise((resolve) => child.once('exit', resolve));
-    await server?.drop();
   }
 }

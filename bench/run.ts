@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchModule, BenchOptions, Target } from './bench.types.ts';
+import { dropSharedBenchServers } from './pg-server.ts';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 /** Sections that run first; any other bench/<name>.bench.ts follows in name order. */
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
       process.stderr.write(`[bench] ${module.name} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     }
   }
+  await dropSharedBenchServers();
   const report = {
     environment: {
       date: new Date(started).toISOString(),

@@ -16,7 +16,7 @@ import type { SearchQuery, SearchResult } from '../src/modules/search/search.typ
 import { MB, atLeast, atMost, round, type BenchOptions, type Target } from './bench.types.ts';
 import { getDataset } from './dataset.ts';
 import { bulkLoadLieux } from './load.ts';
-import { openBenchServer } from './pg-server.ts';
+import { loadedBenchServer } from './pg-server.ts';
 import { Random } from './random.ts';
 import { measure, summarize, type LatencySummary, type LoopLimits } from './stats.ts';
 import type { StandardLieu } from './generate.ts';
@@ -115,9 +115,8 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
   const pglite = await openDatabase({ pgliteDataDir: 'memory://' });
   await migrateToLatest(pglite.db);
   const pgliteLoadMs = await loadInto(pglite, dataset.lieux, options);
-  const { server, note } = await openBenchServer(options.databaseUrl);
+  const { server, note, loadMs: serverLoadMs } = await loadedBenchServer(options);
   if (note) notes.push(`SQL on the PostgreSQL server skipped: ${note}`);
-  const serverLoadMs = server ? await loadInto(server.handle, dataset.lieux, options) : null;
 
   try {
     const { snapshot, report: readModel } = await buildReadModel((server?.handle ?? pglite).db);
@@ -177,6 +176,5 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
     };
   } finally {
     await pglite.close();
-    await server?.drop();
   }
 }
