@@ -49,6 +49,8 @@ export interface SearchSnapshot {
   /** Distinct search tokens, sorted, with the posting list of each. */
   readonly tokens: readonly string[];
   readonly tokenPostings: readonly Uint32Array[];
+  /** Indexes into `tokens` by token length, for typo matching (lengths within one of the word). */
+  readonly tokensByLength: ReadonlyMap<number, Uint32Array>;
 }
 
 /** Plain JS comparison (UTF-16 code units; sort keys and uuids are ASCII, so = COLLATE "C"). */
@@ -124,6 +126,12 @@ export function buildSnapshot(input: readonly PlaceRecord[], version: number, op
     kd.finish();
   }
   const tokens = [...tokenLists.keys()].sort();
+  const byLength = new Map<number, number[]>();
+  tokens.forEach((token, i) => {
+    const list = byLength.get(token.length);
+    if (list) list.push(i);
+    else byLength.set(token.length, [i]);
+  });
   return {
     version,
     size,
@@ -142,6 +150,7 @@ export function buildSnapshot(input: readonly PlaceRecord[], version: number, op
     hoursState: new Array(hoursClassPlace.length).fill(undefined),
     tokens,
     tokenPostings: tokens.map((token) => Uint32Array.from(tokenLists.get(token)!)),
+    tokensByLength: new Map([...byLength].map(([length, list]) => [length, Uint32Array.from(list)])),
   };
 }
 

@@ -13,7 +13,7 @@ import { openStateFrom } from './open-filter.ts';
 import { bitsetOf, compareKey, type SearchSnapshot } from './read-model.ts';
 import { prepareQuery, type PreparedQuery } from './search.query.ts';
 import type { SearchItem, SearchQuery, SearchResult } from './search.types.ts';
-import { wordMatchesToken } from './text-match.ts';
+import { FUZZY_MIN_LENGTH, wordMatchesToken } from './text-match.ts';
 
 export function searchLieux(snapshot: SearchSnapshot, query: SearchQuery, now: Date): SearchResult {
   const prepared = prepareQuery(query, now);
@@ -51,10 +51,14 @@ function tokenPostingsFor(snapshot: SearchSnapshot, word: string): Uint32Array[]
     else high = mid;
   }
   for (let i = low; i < tokens.length && tokens[i]!.startsWith(word); i++) result.push(tokenPostings[i]!);
-  // Typos: tokens outside the prefix range that are one edit away.
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (!token.startsWith(word) && wordMatchesToken(word, token)) result.push(tokenPostings[i]!);
+  // Typos: tokens of a length within one of the word's, outside the prefix range, one edit away.
+  if (word.length >= FUZZY_MIN_LENGTH) {
+    for (let length = word.length - 1; length <= word.length + 1; length++) {
+      for (const i of snapshot.tokensByLength.get(length) ?? []) {
+        const token = tokens[i]!;
+        if (!token.startsWith(word) && wordMatchesToken(word, token)) result.push(tokenPostings[i]!);
+      }
+    }
   }
   return result;
 }
