@@ -141,6 +141,8 @@ describe.skipIf(!hasChromium)('public website in Chromium', () => {
     const problems: string[] = [];
     for (const url of urls) {
       await page.goto(`${base}${url}`);
+      // Scan the results page with its map drawn, so the map's controls are checked too.
+      if (url.startsWith('/recherche?q=')) await page.waitForSelector('#carte[data-ready="true"]', { timeout: 45_000 });
       const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
       for (const v of results.violations) {
         if (v.impact === 'serious' || v.impact === 'critical') {

@@ -1,7 +1,7 @@
 // The map beside the results list. Loaded only on pages with a map container, and
 // MapLibre itself (~300 KB compressed) is fetched once the page is idle, so the list shows
 // first. Markers are HTML elements (clusters with counts need no glyph files), and the list
-// stays the accessible alternative: the map container is hidden from assistive technology.
+// stays the accessible alternative; the markers are hidden from assistive technology.
 
 const container = document.getElementById('carte');
 
@@ -59,6 +59,15 @@ async function start() {
     center: [2.4, 46.6],
     zoom: 4.5,
     attributionControl: container.dataset.tilesUrl ? {} : false,
+    // The map's own controls are real buttons: name them in French.
+    locale: {
+      'Map.Title': 'Carte des lieux (la liste donne les mêmes informations)',
+      'NavigationControl.ZoomIn': 'Zoomer',
+      'NavigationControl.ZoomOut': 'Dézoomer',
+      'NavigationControl.ResetBearing': 'Réorienter vers le nord',
+      'AttributionControl.ToggleAttribution': 'Afficher les crédits',
+      'AttributionControl.MapFeedback': 'Signaler une erreur de carte',
+    },
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   window.maillageMap = map;

@@ -138,7 +138,6 @@ export function ResultsPage(p: { ctx: PageContext; values: SearchFormValues; mod
                 id="carte"
                 class="maillage-map"
                 hidden
-                aria-hidden="true"
                 data-maplibre-url={p.map.maplibreUrl}
                 data-maplibre-css-url={p.map.maplibreCssUrl}
                 data-contours-url={p.map.contoursUrl}
