@@ -207,7 +207,7 @@ export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex }: Lieu
               <p class="fr-text--sm">
                 Lien de la fiche : <a href={pageUrl}>{pageUrl}</a>
               </p>
-              <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline">
+              <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline fr-btns-group--icon-left">
                 <li>
                   <ButtonLink
                     kind="secondary"
