@@ -11,7 +11,8 @@ import { registerSearchApi } from '../modules/search/search.api.ts';
 import { registerLieuxApi } from '../modules/lieux/lieux.api.ts';
 import { registerImportsApi } from '../modules/imports/imports.api.ts';
 import { registerObservatoryApi } from '../modules/observatory/observatory.api.ts';
+import { registerExportsApi } from '../modules/exports/exports.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
-export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi];
+export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerExportsApi];
