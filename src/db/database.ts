@@ -1,6 +1,7 @@
 // Kysely table types, one interface per table, columns as in the migrations.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ReportsTable } from '../modules/reports/reports.tables.ts';
+import type { AccountsTable, AccountScopesTable, AccountTokensTable, AuditLogTable, SessionsTable } from '../modules/accounts/accounts.tables.ts';
 import type { BroadbandCoverageTable, DigitalFragilityTable, LieuQpvTable, QpvTable } from '../modules/observatory/observatory.tables.ts';
 
 // Already optional on insert (the column has a default): do not wrap it in Generated<>,
@@ -80,6 +81,11 @@ export interface Database {
   lieu_qpv: LieuQpvTable;
   broadband_coverage: BroadbandCoverageTable;
   digital_fragility: DigitalFragilityTable;
+  accounts: AccountsTable;
+  account_scopes: AccountScopesTable;
+  sessions: SessionsTable;
+  account_tokens: AccountTokensTable;
+  audit_log: AuditLogTable;
 }
 
 export type LieuRow = Selectable<LieuxTable>;

@@ -22,6 +22,12 @@ export interface Config {
   qpvProximityM: number;
   /** Base URLs of the official reference data services (`maillage data download`); tests point them at 127.0.0.1. */
   referenceUrls: { geoApi: string; dataGouv: string; contours: string };
+  /** smtp://user:pass@host:port of the outgoing mail server; undefined: e-mails are only logged (development). */
+  smtpUrl: string | undefined;
+  /** Sender of account e-mails. */
+  mailFrom: string;
+  /** Requests per minute and per IP on sign-in, sign-up and password reset. */
+  authRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -75,5 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicUrl: (env.MAILLAGE_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
     mapTilesUrl: env.MAILLAGE_MAP_TILES_URL?.trim() || undefined,
     mapTilesAttribution: env.MAILLAGE_MAP_ATTRIBUTION ?? '© les contributeurs d’OpenStreetMap',
+    smtpUrl: env.MAILLAGE_SMTP_URL?.trim() || undefined,
+    mailFrom: env.MAILLAGE_MAIL_FROM || 'Maillage <ne-pas-repondre@maillage.local>',
+    authRateLimitPerMinute: parsePort(env.MAILLAGE_AUTH_RATE_LIMIT, 10),
   };
 }

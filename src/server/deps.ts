@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Territories } from '../modules/territories/territories.types.ts';
 import type { SearchIndex } from '../modules/search/search-index.ts';
+import type { Mailer } from '../lib/mailer.ts';
 
 export interface AppDeps {
   config: Config;
@@ -17,4 +18,6 @@ export interface AppDeps {
   territories: Territories;
   /** In-memory search read model of this process, kept fresh from the change log. */
   search: SearchIndex;
+  /** Outgoing e-mail (account links); built from config when absent. */
+  mailer?: Mailer;
 }

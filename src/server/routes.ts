@@ -1,6 +1,8 @@
 // Every module that serves HTTP routes registers here, in order.
 import type { App } from './app.ts';
 import type { AppDeps } from './deps.ts';
+import { registerAccountsApi } from '../modules/accounts/accounts.api.ts';
+import { registerLieuxAccountWritesApi } from '../modules/lieux/lieux.account-writes.api.ts';
 import { registerSitePages } from '../web/pages/site.pages.ts';
 import { registerSearchPages } from '../modules/search/search.pages.ts';
 import { registerLieuxPages } from '../modules/lieux/lieux.pages.ts';
@@ -15,4 +17,5 @@ import { registerExportsApi } from '../modules/exports/exports.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
-export const routeModules: RouteModule[] = [registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerExportsApi];
+// registerAccountsApi first: it installs cookies, sessions, CSRF and rate limiting for all routes.
+export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerExportsApi];

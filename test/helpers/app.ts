@@ -6,6 +6,7 @@ import type { AppDeps } from '../../src/server/deps.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { systemClock, type Clock } from '../../src/lib/clock.ts';
 import { createTestDatabase } from './db.ts';
+import type { Mailer } from '../../src/lib/mailer.ts';
 import { SearchIndex } from '../../src/modules/search/search-index.ts';
 import { createTerritories } from '../../src/modules/territories/territories.use-cases.ts';
 
@@ -15,7 +16,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function buildTestApp(options: { clock?: Clock; mailer?: Mailer } = {}): Promise<TestApp> {
   const dbHandle = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', MAILLAGE_REFERENCE_DIR: '../shared/data', MAILLAGE_SEED_DEMO: 'false' });
   const deps: AppDeps = {
@@ -26,6 +27,7 @@ export async function buildTestApp(options: { clock?: Clock } = {}): Promise<Tes
     clock: options.clock ?? systemClock,
     territories: createTerritories({ referenceDir: config.referenceDir }),
     search: await SearchIndex.open(dbHandle),
+    mailer: options.mailer,
   };
   const app = await buildApp(deps);
   return {

@@ -1,0 +1,84 @@
+// Who may do what: one pure function, used by the use cases (never by routes), with the
+// French reason of a refusal.
+import { DomainError } from '../../lib/errors.ts';
+import type { Role, ScopeKind } from './accounts.tables.ts';
+
+export interface Scope {
+  kind: ScopeKind;
+  code: string;
+}
+
+export interface AccountPrincipal {
+  id: string;
+  role: Role;
+  scopes: Scope[];
+}
+
+export type Action = 'lieu.create' | 'lieu.update' | 'lieu.unpublish' | 'audit.read';
+
+/** The place concerned: its id (absent for a new one) and the codes of its territory. */
+export interface LieuTarget {
+  id?: string;
+  code_insee: string | null;
+  code_epci: string | null;
+  code_departement: string | null;
+  code_region: string | null;
+}
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+export const roleLabels: Record<Role, string> = {
+  gestionnaire: 'gestionnaire de lieu',
+  reseau: 'réseau',
+  agent_territorial: 'agent territorial',
+  moderateur: 'modérateur',
+  administrateur: 'administrateur',
+};
+
+const refuse = (reason: string): Decision => ({ allowed: false, reason });
+
+function inTerritory(scopes: Scope[], target: LieuTarget): boolean {
+  return scopes.some(
+    (s) =>
+      (s.kind === 'commune' && s.code === target.code_insee) ||
+      (s.kind === 'epci' && s.code === target.code_epci) ||
+      (s.kind === 'departement' && s.code === target.code_departement) ||
+      (s.kind === 'region' && s.code === target.code_region),
+  );
+}
+
+export function authorize(account: AccountPrincipal, action: Action, target?: LieuTarget): Decision {
+  if (account.role === 'moderateur' || account.role === 'administrateur') return { allowed: true };
+  if (action === 'audit.read') return refuse('Le journal d’audit est réservé aux modérateurs et aux administrateurs.');
+  if (!target) return refuse('Le lieu concerné est inconnu.');
+  switch (account.role) {
+    case 'gestionnaire':
+      if (action === 'lieu.create') {
+        return refuse('Un gestionnaire de lieu ne peut pas publier directement un nouveau lieu.');
+      }
+      if (target.id && account.scopes.some((s) => s.kind === 'lieu' && s.code === target.id)) return { allowed: true };
+      return refuse('Ce lieu n’est pas géré par votre compte.');
+    case 'agent_territorial':
+      if (inTerritory(account.scopes, target)) return { allowed: true };
+      return refuse('Ce lieu n’est pas situé sur le territoire de votre compte.');
+    case 'reseau':
+      return refuse('Un compte réseau modifie ses lieux par ses sources de données, pas lieu par lieu.');
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(reason: string) {
+    super('forbidden', `Action refusée : ${reason}`, 403);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = 'Connectez-vous pour effectuer cette action.') {
+    super('unauthorized', message, 401);
+  }
+}
+
+export function assertAuthorized(account: AccountPrincipal, action: Action, target?: LieuTarget): void {
+  const decision = authorize(account, action, target);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+}
