@@ -12,6 +12,7 @@ import { boundingBox, distanceMetres } from './distance.ts';
 import { openStateFrom } from './open-filter.ts';
 import { bitsetOf, compareKey, type SearchSnapshot } from './read-model.ts';
 import { prepareQuery, type PreparedQuery } from './search.query.ts';
+import { territoireCodes } from './search.fields.ts';
 import type { SearchItem, SearchQuery, SearchResult } from './search.types.ts';
 import { FUZZY_MIN_LENGTH, wordMatchesToken } from './text-match.ts';
 
@@ -28,8 +29,9 @@ function candidateBitset(snapshot: SearchSnapshot, query: PreparedQuery): Bitset
   const bits = fullBitset(snapshot.size);
   if (query.point) andInPlace(bits, snapshot.positioned);
   if (query.territoire) {
-    const postings = snapshot.territories[query.territoire.type].get(query.territoire.code);
-    andInPlace(bits, bitsetOf(snapshot, postings ? [postings] : []));
+    const index = snapshot.territories[query.territoire.type];
+    const codes = territoireCodes(query.territoire.type, query.territoire.code);
+    andInPlace(bits, bitsetOf(snapshot, codes.flatMap((code) => index.get(code) ?? [])));
   }
   for (const [field, values] of query.filters) {
     const index = snapshot.facets[field];

@@ -63,7 +63,9 @@ function randomQuery(random: () => number): SearchQuery {
     const type = territoireTypes[Math.floor(random() * territoireTypes.length)]!;
     const place = randomCommunes[Math.floor(random() * randomCommunes.length)]!;
     const code = { commune: place.code_insee, epci: place.code_epci, departement: place.code_departement, region: place.code_region }[type];
-    query.territoire = { type, code: random() < 0.1 ? '99999' : code };
+    const odd = random();
+    // Sometimes a code no place has, sometimes a city made of arrondissements (Lyon, Paris).
+    query.territoire = { type, code: odd < 0.1 ? '99999' : type === 'commune' && odd < 0.3 ? (odd < 0.2 ? '69123' : '75056') : code };
   }
   const filters: SearchQuery['filters'] = {};
   for (const field of enumeratedFields) {

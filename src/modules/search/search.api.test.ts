@@ -62,6 +62,8 @@ describe('GET /api/v1/lieux', () => {
     expect(noms((await get('/api/v1/lieux?q=etienne%20numer')).body)).toEqual(['Espace numérique Saint-Étienne']);
     expect((await get('/api/v1/lieux?departement=42')).body.total).toBe(1);
     expect((await get('/api/v1/lieux?commune=69266')).body.items[0].nom).toBe('Cyber-base de la Gare');
+    // Lyon (69123) covers its arrondissements (the builder's places are in the 1st, 69381).
+    expect(noms((await get('/api/v1/lieux?commune=69123')).body)).toEqual(['Bibliothèque sans position', 'Médiathèque Jean Jaurès']);
     // OR within a field...
     const either = await get('/api/v1/lieux?services=Aide%20aux%20d%C3%A9marches%20administratives&services=Loisirs%20et%20cr%C3%A9ations%20num%C3%A9riques');
     expect(either.body.total).toBe(3);

@@ -14,7 +14,7 @@ import { encodeCursor } from './cursor.ts';
 import { boundingBox } from './distance.ts';
 import { openAtChecker } from './open-filter.ts';
 import { compareKey } from './read-model.ts';
-import { territoireColumns } from './search.fields.ts';
+import { territoireCodes, territoireColumns } from './search.fields.ts';
 import { prepareQuery, type PreparedQuery } from './search.query.ts';
 import type { SearchItem, SearchQuery, SearchResult } from './search.types.ts';
 import { FUZZY_MIN_LENGTH } from './text-match.ts';
@@ -81,7 +81,8 @@ function conditions(query: PreparedQuery): RawBuilder<unknown>[] {
     }
   }
   if (query.territoire) {
-    where.push(sql`${sql.ref(territoireColumns[query.territoire.type])} = ${query.territoire.code}`);
+    const codes = territoireCodes(query.territoire.type, query.territoire.code);
+    where.push(sql`${sql.ref(territoireColumns[query.territoire.type])} = ANY(${codes}::text[])`);
   }
   for (const [field, values] of query.filters) where.push(sql`${sql.ref(field)} && ${values}::text[]`);
   for (const word of query.words) {
