@@ -14,12 +14,16 @@ import { loadQpvFiles, loadQpvIndex } from '../src/modules/qpv/qpv.use-cases.ts'
 import { createTerritories } from '../src/modules/territories/territories.use-cases.ts';
 import { generateLieux } from './generate.ts';
 import { bulkLoadLieux } from './load.ts';
+import { atMost } from './bench.types.ts';
+import { sql } from 'kysely';
+
+export const description = 'observatory: indicators for the whole country (all levels), full and incremental refresh';
 
 export interface ObservatoryBenchOptions {
   places?: number;
   seed?: number;
   referenceDir?: string;
-  /** Use this PostgreSQL server instead of an in-memory PGlite. */
+  /** Use this PostgreSQL server instead of an in-memory PGlite (run.ts never passes the shared one). */
   databaseUrl?: string;
 }
 
@@ -33,6 +37,7 @@ function median(values: number[]): number {
 export async function run(options: ObservatoryBenchOptions = {}) {
   const count = options.places ?? 50_000;
   const referenceDir = options.referenceDir ?? path.join(projectDir, '..', 'shared', 'data');
+  const loadAverage = (await import('node:os')).loadavg()[0]!;
   const handle = await openDatabase({ databaseUrl: options.databaseUrl });
   try {
     await migrateToLatest(handle.db);
@@ -48,10 +53,14 @@ export async function run(options: ObservatoryBenchOptions = {}) {
     const table = computeIndicators({ frame, places, qpvIndex });
     const computeColdMs = performance.now() - started;
     const computeWarm: number[] = [];
+    const computeCpu: number[] = [];
     for (let i = 0; i < 3; i++) {
+      const cpu = process.cpuUsage();
       started = performance.now();
       computeIndicators({ frame, places, qpvIndex });
       computeWarm.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      computeCpu.push((used.user + used.system) / 1000);
     }
 
     // A full refresh as the platform does it: version check, read the registry, compute.
@@ -68,6 +77,14 @@ export async function run(options: ObservatoryBenchOptions = {}) {
     await observatory.table();
     const cachedMs = performance.now() - started;
 
+    // A change batch: 100 places updated through the change log, then the background refresh.
+    const batch = lieux.slice(0, 100).map((l) => l.id);
+    await handle.db.updateTable('lieux').set({ horaires: 'Mo-Fr 09:00-17:00', updated_at: sql`now()` }).where('id', 'in', batch).execute();
+    await handle.db.insertInto('lieu_changes').values(batch.map((id) => ({ lieu_id: id, kind: 'updated' as const }))).execute();
+    started = performance.now();
+    await observatory.table();
+    const incrementalMs = performance.now() - started;
+
     const refreshMs = median(refresh);
     return {
       name: 'observatory',
@@ -78,10 +95,18 @@ export async function run(options: ObservatoryBenchOptions = {}) {
       qpv: qpvReport.files.reduce((n, f) => n + f.loaded, 0),
       compute_cold_ms: Math.round(computeColdMs),
       compute_warm_median_ms: Math.round(median(computeWarm)),
+      // CPU time of this process: what wall time would be on an idle machine (the wall figures
+      // grow with the machine's load, reported below).
+      compute_warm_cpu_median_ms: Math.round(median(computeCpu)),
       refresh_from_db_median_ms: Math.round(refreshMs),
+      incremental_refresh_after_100_changes_ms: Math.round(incrementalMs),
       cached_read_ms: Math.round(cachedMs * 100) / 100,
-      budget_ms: 2000,
-      within_budget: refreshMs <= 2000,
+      load_average_1min: Math.round(loadAverage * 10) / 10,
+      targets: {
+        full_refresh: atMost('full refresh (read registry + compute) ≤ 2000 ms', refreshMs, 2000),
+        incremental_refresh: atMost('refresh after a change batch ≤ 2000 ms', incrementalMs, 2000),
+        compute: atMost('computation alone (warm) ≤ 2000 ms', median(computeWarm), 2000),
+      },
       france: {
         lieux_pour_10000_habitants: table.get('france', 'FR')!.lieux_pour_10000_habitants,
         part_population_plus_10_km: table.get('france', 'FR')!.distance.part_population_plus_10_km,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
 import type { DbHandle } from '../../db/kysely.ts';
@@ -49,7 +50,16 @@ describe('observatory over the real commune frame', () => {
     const second = await observatory.table();
     expect(second).not.toBe(first);
     expect((await observatory.indicators('qpv', 'QP035005')).nombre_lieux).toBe(0);
-  });
+
+    // a write that bypasses the change log is still seen (full re-read)
+    await handle.db.updateTable('lieux').set({ code_insee: '35288', updated_at: sql`now()` }).where('id', '=', blosne!).execute();
+    expect((await observatory.indicators('commune', '35288')).nombre_lieux).toBe(1);
+    // and a logged removal from publication through the incremental path
+    await handle.db.updateTable('lieux').set({ status: 'unpublished' }).where('id', '=', blosne!).execute();
+    await handle.db.insertInto('lieu_changes').values({ lieu_id: blosne!, kind: 'removed' }).execute();
+    expect((await observatory.indicators('commune', '35288')).nombre_lieux).toBe(0);
+    expect((await observatory.indicators('commune', '35238')).nombre_lieux).toBe(1);
+  }, 120_000);
 
   it('a French not-found error for an unknown territory', async () => {
     const observatory = createObservatory({ db: handle.db, referenceDir: dataDir });

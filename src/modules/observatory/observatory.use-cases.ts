@@ -8,8 +8,8 @@ import type { Logger } from '../../lib/logger.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { loadQpvIndex } from '../qpv/qpv.use-cases.ts';
 import { loadCommuneFrame, type CommuneFrame } from './commune-frame.ts';
-import { computeIndicators, type IndicatorTable, type ObservatoryTerritoryType, type TerritoryIndicators } from './observatory.indicators.ts';
-import { inputsVersion, listPublishedPlaces } from './observatory.repository.ts';
+import { computeIndicators, type IndicatorTable, type PlaceForIndicators, type ObservatoryTerritoryType, type TerritoryIndicators } from './observatory.indicators.ts';
+import { changedPlaceIds, inputsVersion, listPublishedPlaces, type InputsVersion } from './observatory.repository.ts';
 import { findBroadband, findFragility, listBroadband, listFragility, type BroadbandRow, type FragilityRow } from './broadband.repository.ts';
 import { doubleFracture, type DoubleFractureOptions, type DoubleFractureRow } from './double-fracture.ts';
 
@@ -37,15 +37,37 @@ export const TERRITORY_LABELS: Record<ObservatoryTerritoryType, string> = {
 export function createObservatory(options: { db: Kysely<Database>; referenceDir: string; frame?: CommuneFrame }): Observatory {
   const { db } = options;
   let frame = options.frame;
-  let cached: { version: string; table: IndicatorTable } | undefined;
+  let cached: { version: InputsVersion; table: IndicatorTable } | undefined;
+  // The registry as last read: refreshed from the change log, re-read whole only when needed.
+  let snapshot: { version: InputsVersion; places: Map<string, PlaceForIndicators> } | undefined;
   let pending: Promise<IndicatorTable> | undefined;
 
   const getFrame = () => (frame ??= loadCommuneFrame(options.referenceDir));
+  const same = (a: InputsVersion, b: InputsVersion) => a.seq === b.seq && a.lieux === b.lieux && a.qpv === b.qpv;
+
+  async function readPlaces(version: InputsVersion): Promise<PlaceForIndicators[]> {
+    // Writes go through the lieux module, which logs each one: only the logged places change.
+    if (snapshot && snapshot.version.seq < version.seq) {
+      const ids = await changedPlaceIds(db, snapshot.version.seq);
+      const fresh = await listPublishedPlaces(db, ids);
+      for (const id of ids) snapshot.places.delete(id);
+      for (const place of fresh) snapshot.places.set(place.id, place);
+      snapshot.version = version;
+      return [...snapshot.places.values()];
+    }
+    // Same change log but different places: a write bypassed the log, so read everything again.
+    if (snapshot && snapshot.version.lieux === version.lieux) {
+      return [...snapshot.places.values()];
+    }
+    const places = await listPublishedPlaces(db);
+    snapshot = { version, places: new Map(places.map((p) => [p.id, p])) };
+    return places;
+  }
 
   async function compute(): Promise<IndicatorTable> {
     const version = await inputsVersion(db);
-    if (cached?.version === version) return cached.table;
-    const [places, qpvIndex] = await Promise.all([listPublishedPlaces(db), loadQpvIndex(db)]);
+    if (cached && same(cached.version, version)) return cached.table;
+    const [places, qpvIndex] = await Promise.all([readPlaces(version), loadQpvIndex(db)]);
     const table = computeIndicators({ frame: getFrame(), places, qpvIndex });
     cached = { version, table };
     return table;
