@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { candidatePairs, findDuplicates, isRealPivot, nameSimilarity, scorePair, type DedupRecord } from './imports.dedup.ts';
+
+let n = 0;
+const place = (overrides: Partial<DedupRecord>): DedupRecord => ({
+  id: `p${++n}`,
+  nom: 'Médiathèque Jean-Jaurès',
+  adresse: '12 rue du Commandant Rivière',
+  code_insee: '58194',
+  latitude: 46.9896,
+  longitude: 3.159,
+  pivot: '21580194700019',
+  telephone: '+33386683500',
+  courriels: ['mediatheque@ville-nevers.fr'],
+  ...overrides,
+});
+
+describe('normalised names', () => {
+  it.each([
+    ['Médiathèque Jean-Jaurès', 'MEDIATHEQUE JEAN JAURES', 1],
+    ['Espace Public Numérique de Planoise', 'EPN Planoise', 1],
+    ['Mairie de Saint-Fons - Espace numérique', 'St Fons numérique', 1],
+  ])('%j ≈ %j', (a, b, expected) => {
+    expect(nameSimilarity(a, b)).toBeCloseTo(expected, 2);
+  });
+
+  it('tells different names apart', () => {
+    expect(nameSimilarity('Espace numérique de la mairie', 'Médiathèque municipale')).toBeLessThan(0.3);
+  });
+});
+
+describe('placeholder pivots', () => {
+  it.each([
+    ['00000000000000', false],
+    ['11111111111111', false],
+    ['', false],
+    [null, false],
+    ['21580194700019', true],
+    ['W751234567', true],
+  ])('%j real: %j', (pivot, real) => {
+    expect(isRealPivot(pivot)).toBe(real);
+  });
+});
+
+describe('scorePair', () => {
+  it('merges the same place spelled differently by two sources', () => {
+    const a = place({ pivot: '00000000000000' });
+    const b = place({ nom: 'MEDIATHEQUE J. JAURES', adresse: '12 r. du Cdt Rivière', latitude: 46.98965, longitude: 3.15905, telephone: '03 86 68 35 00', courriels: ['Mediatheque@ville-nevers.fr'] });
+    const result = scorePair(a, b);
+    expect(result.decision).toBe('merge');
+    expect(result.score).toBeGreaterThanOrEqual(85);
+    expect(result.signals).toMatchObject({ pivot: 'unknown', phone: true, email: true });
+  });
+
+  it('keeps two different places in one building apart (at most a review)', () => {
+    const mairie = place({ nom: 'Espace numérique de la mairie', pivot: '21580194700019' });
+    const mediatheque = place({ nom: 'Médiathèque municipale', pivot: '21580194700019', telephone: null, courriels: [] });
+    const result = scorePair(mairie, mediatheque);
+    expect(result.decision).not.toBe('merge');
+  });
+
+  it('keeps branches of one SIRET apart when they are in different buildings', () => {
+    const a = place({ nom: 'Emmaüs Connect', pivot: '77567227238637', adresse: '34 rue de l’Épeule', latitude: 50.6886, longitude: 3.1658, code_insee: '59512', telephone: null, courriels: [] });
+    const b = place({ nom: 'Emmaüs Connect', pivot: '77567227238637', adresse: '5 place de la Liberté', latitude: 50.6920, longitude: 3.1780, code_insee: '59512', telephone: null, courriels: [] });
+    expect(scorePair(a, b).decision).toBe('distinct');
+  });
+
+  it('never merges two different real SIRETs automatically', () => {
+    const a = place({ pivot: '21580194700019' });
+    const b = place({ pivot: '44306184100047' });
+    const result = scorePair(a, b);
+    expect(result.score).toBeGreaterThanOrEqual(85);
+    expect(result.decision).toBe('review');
+    expect(result.reason).toBe('Deux SIRET différents : jamais fusionnés automatiquement.');
+  });
+
+  it('does not count a placeholder pivot as a disagreement', () => {
+    const a = place({ pivot: '00000000000000' });
+    const b = place({ pivot: '21580194700019' });
+    expect(scorePair(a, b)).toMatchObject({ decision: 'merge', signals: { pivot: 'unknown' } });
+  });
+});
+
+describe('candidatePairs', () => {
+  it('pairs places of one commune and neighbours within 100 m across a commune boundary, not farther', () => {
+    const a = place({ code_insee: '69259', latitude: 45.7040, longitude: 4.8826 });
+    const sameCommune = place({ code_insee: '69259', latitude: 45.72, longitude: 4.9 });
+    const across = place({ code_insee: '69199', latitude: 45.7046, longitude: 4.8830 }); // ≈ 70 m
+    const far = place({ code_insee: '69199', latitude: 45.7060, longitude: 4.8840 }); // ≈ 250 m
+    const ids = candidatePairs([a, sameCommune, across, far]).map(([x, y]) => `${x.id}-${y.id}`).sort();
+    expect(ids).toEqual([`${a.id}-${across.id}`, `${a.id}-${sameCommune.id}`, `${across.id}-${far.id}`].sort());
+  });
+
+  it('findDuplicates returns merge and review pairs, best first', () => {
+    const a = place({ pivot: '00000000000000' });
+    const b = place({ nom: 'Mediatheque Jean Jaures' });
+    const c = place({ nom: 'Conseiller numérique CCAS', adresse: '8 place Carnot', latitude: 46.99, longitude: 3.17, telephone: null, courriels: [] });
+    const found = findDuplicates([a, b, c]);
+    expect(found.map((p) => [p.a, p.b, p.decision])).toEqual([[a.id, b.id, 'merge']]);
+  });
+});
