@@ -1,7 +1,7 @@
 // Writes on places made by signed-in accounts: authorised here (not in routes), recorded in
 // the place's history with the account as actor, and in the audit log.
 import validator from 'validator';
-import type { Lieu } from './lieux.schema.ts';
+import { standardFields, type Lieu } from './lieux.schema.ts';
 import { createLieu, getLieu, unpublishLieu, updateLieu, type LieuxDeps } from './lieux.use-cases.ts';
 import { validateLieu } from './lieux.validation.ts';
 import { NotFoundError, ValidationError } from '../../lib/errors.ts';
@@ -20,6 +20,16 @@ const targetOf = (lieu: LieuTarget & { id?: string }): LieuTarget => ({
   code_departement: lieu.code_departement,
   code_region: lieu.code_region,
 });
+
+/** The record updateLieu will validate: standard fields only, commune codes re-derived. */
+function patchedRecord(current: Lieu, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const field of standardFields) merged[field] = (current as Record<string, unknown>)[field];
+  Object.assign(merged, patch, { id: current.id });
+  const touches = (field: string) => Object.prototype.hasOwnProperty.call(patch, field);
+  if ((touches('commune') || touches('code_postal')) && !touches('code_insee')) merged.code_insee = null;
+  return merged;
+}
 
 async function existing(deps: LieuxDeps, id: string): Promise<Lieu> {
   if (!validator.isUUID(id)) throw new NotFoundError(`Aucun lieu ne porte l’identifiant « ${id} ».`);
@@ -41,7 +51,7 @@ export async function updateLieuAsAccount(deps: LieuxDeps, id: string, patch: Re
   assertAuthorized(ctx.account, 'lieu.update', targetOf(current));
   // A territorial agent may not move a place out of its territory.
   if (ctx.account.role === 'agent_territorial') {
-    const preview = validateLieu({ ...current, ...patch, id: current.id }, deps.territories);
+    const preview = validateLieu(patchedRecord(current, patch), deps.territories);
     if (preview.ok) assertAuthorized(ctx.account, 'lieu.update', targetOf({ ...preview.value, id: current.id }));
   }
   const lieu = await updateLieu(deps, current.id, patch, { kind: 'account', id: ctx.account.id });
