@@ -24,6 +24,9 @@ describe('site pages', () => {
     const res = await t.app.inject({ url: '/donnees', headers: html });
     expect(res.body).toContain('Licence Ouverte 2.0');
     expect(res.body).toContain('href="/api/v1/documentation"');
+    // Every download offered is a route that answers (the list follows the export routes).
+    const links = [...res.body.matchAll(/<a href="([^"]+)" download/g)].map((m) => m[1]!);
+    for (const href of links) expect((await t.app.inject({ url: href })).statusCode, href).toBe(200);
   });
 
   it('an unknown page is a French DSFR 404 page for browsers and problem+json otherwise', async () => {

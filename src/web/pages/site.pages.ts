@@ -8,9 +8,11 @@ import { AccessibilityPage, LegalNoticePage, OpenDataPage, PersonalDataPage, typ
 
 /** Downloads offered when the export routes exist (another module serves them). */
 const candidateDownloads: DownloadLink[] = [
-  { href: '/donnees/lieux.csv', label: 'Tous les lieux (CSV)', detail: 'CSV – standard national v1, séparateur virgule' },
-  { href: '/donnees/lieux.json', label: 'Tous les lieux (JSON)', detail: 'JSON – standard national v1' },
-  { href: '/donnees/lieux.geojson', label: 'Tous les lieux (GeoJSON)', detail: 'GeoJSON – points WGS84' },
+  { href: '/api/v1/exports/lieux.csv', label: 'Tous les lieux (CSV)', detail: 'CSV – standard national v1' },
+  { href: '/api/v1/exports/lieux.json', label: 'Tous les lieux (JSON)', detail: 'JSON – standard national v1' },
+  { href: '/api/v1/exports/lieux.geojson', label: 'Tous les lieux (GeoJSON)', detail: 'GeoJSON – points WGS84' },
+  { href: '/api/v1/exports/data-inclusion/structures.json', label: 'Structures au format data·inclusion', detail: 'JSON – schéma data·inclusion' },
+  { href: '/api/v1/exports/data-inclusion/services.json', label: 'Services au format data·inclusion', detail: 'JSON – schéma data·inclusion' },
 ];
 
 export async function registerSitePages(app: App, deps: AppDeps): Promise<void> {
