@@ -64,6 +64,13 @@ describe('assets', () => {
     expect(stale.statusCode).toBe(404);
   });
 
+  it('redirects /favicon.ico to the fingerprinted icon', async () => {
+    const res = await t.app.inject({ url: '/favicon.ico' });
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toMatch(/^\/assets\/favicon\.[\w-]+\.ico$/);
+    expect((await t.app.inject({ url: res.headers.location as string })).headers['content-type']).toBe('image/x-icon');
+  });
+
   it('compresses pages', async () => {
     const res = await t.app.inject({ url: '/accessibilite', headers: { ...html, 'accept-encoding': 'br, gzip' } });
     expect(res.headers['content-encoding']).toBe('br');
