@@ -13,9 +13,10 @@ import { registerSearchApi } from '../modules/search/search.api.ts';
 import { registerLieuxApi } from '../modules/lieux/lieux.api.ts';
 import { registerImportsApi } from '../modules/imports/imports.api.ts';
 import { registerObservatoryApi } from '../modules/observatory/observatory.api.ts';
+import { registerObservatoryPages } from '../modules/observatory/observatory.pages.ts';
 import { registerExportsApi } from '../modules/exports/exports.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions, CSRF and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerExportsApi];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi];

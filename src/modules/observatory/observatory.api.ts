@@ -7,7 +7,7 @@ import type { AppDeps } from '../../server/deps.ts';
 import { startQpvSync } from '../qpv/qpv.use-cases.ts';
 import { departementOfQpvCode } from '../qpv/qpv.file.ts';
 import { TERRITORY_TYPES, type TerritoryIndicators } from './observatory.indicators.ts';
-import { createObservatory, type Observatory } from './observatory.use-cases.ts';
+import { sharedObservatory, type Observatory } from './observatory.use-cases.ts';
 import { DEFAULT_DOUBLE_FRACTURE, DOUBLE_FRACTURE_SORTS, doubleFractureCsv } from './double-fracture.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -110,7 +110,7 @@ function sourcesOf(indicators: TerritoryIndicators, millesimes: (string | undefi
 }
 
 export async function registerObservatoryApi(app: App, deps: AppDeps & { observatory?: Observatory }): Promise<void> {
-  const observatory = deps.observatory ?? createObservatory({ db: deps.db, referenceDir: deps.config.referenceDir });
+  const observatory = deps.observatory ?? sharedObservatory(deps.db, deps.config.referenceDir);
   // Keep place↔QPV links and the indicator cache current while the server runs.
   const sync = await startQpvSync(deps.dbHandle, { proximityM: deps.config.qpvProximityM, logger: deps.logger });
   const unfollow = await observatory.follow(deps.dbHandle, deps.logger);

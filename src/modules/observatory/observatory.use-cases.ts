@@ -20,6 +20,8 @@ export interface Observatory {
   /** Recomputes in the background after a change batch ('lieux_changed'); returns a stop function. */
   follow(handle: Pick<DbHandle, 'listen'>, logger?: Logger): Promise<() => Promise<void>>;
   degradations(): string[];
+  /** The commune frame (population, EPCI membership, centres) the figures are computed on. */
+  frame(): CommuneFrame;
   /** FttH coverage and digital fragility of a territory, each with its vintage (null when unknown). */
   broadbandOf(type: ObservatoryTerritoryType, code: string): Promise<{ thd: BroadbandRow | null; ifn: FragilityRow | null }>;
   doubleFracture(options: DoubleFractureOptions): Promise<DoubleFractureRow[]>;
@@ -103,6 +105,7 @@ export function createObservatory(options: { db: Kysely<Database>; referenceDir:
       };
     },
     degradations: () => getFrame().degradations,
+    frame: getFrame,
     async broadbandOf(type, code) {
       const thd = type === 'france' || type === 'qpv' ? undefined : await findBroadband(db, type, code);
       const ifn = type === 'commune' || type === 'epci' ? await findFragility(db, type, code) : undefined;
@@ -113,4 +116,16 @@ export function createObservatory(options: { db: Kysely<Database>; referenceDir:
       return doubleFracture(t, getFrame(), broadband, fragility, options);
     },
   };
+}
+
+// One observatory per database handle, shared by the API and the pages of a process.
+const shared = new WeakMap<object, Observatory>();
+
+export function sharedObservatory(db: Kysely<Database>, referenceDir: string): Observatory {
+  let observatory = shared.get(db);
+  if (!observatory) {
+    observatory = createObservatory({ db, referenceDir });
+    shared.set(db, observatory);
+  }
+  return observatory;
 }
