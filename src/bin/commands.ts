@@ -8,7 +8,8 @@ import { addImportCommands } from './import.command.ts';
 import { addSourcesCommands } from './sources.command.ts';
 import { addExportCommands } from './export.command.ts';
 import { addLieuxCommands } from './lieux.command.ts';
+import { addAccountsCommands } from './accounts.command.ts';
 
 export type CliCommand = (program: Command, config: () => Config) => void;
 
-export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addObservatoryDataCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands, addExportCommands];
+export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addObservatoryDataCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands, addExportCommands, addAccountsCommands];
