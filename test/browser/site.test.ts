@@ -82,6 +82,7 @@ describe.skipIf(!hasChromium)('public website in Chromium', () => {
     const page = await newPage();
     await page.goto(`${base}/recherche?q=Villeurbanne&rayon=20`);
     expect(await listNames(page)).toHaveLength(4);
+    await page.getByText('Filtrer les résultats').click();
     await page.locator('label[for="filtre-gratuit"]').click();
     await page.waitForURL(/frais_a_charge=Gratuit/);
     await expect.poll(() => listNames(page)).not.toContain('Espace numérique Bellecour');
@@ -103,6 +104,7 @@ describe.skipIf(!hasChromium)('public website in Chromium', () => {
     await page.getByRole('button', { name: 'Rechercher' }).click();
     await page.waitForURL(/\/recherche\?q=69003/);
     expect((await listNames(page))[0]).toBe('Médiathèque de la Part-Dieu');
+    await page.getByText('Filtrer les résultats').click();
     await page.locator('label[for="filtre-gratuit"]').click();
     await page.getByRole('button', { name: 'Appliquer les filtres' }).click();
     await page.waitForURL(/frais_a_charge=Gratuit/);

@@ -40,6 +40,7 @@ describe('results page', () => {
     expect(names(res.body)).toEqual(['Centre social de Villeurbanne', 'Médiathèque de la Part-Dieu', 'Espace numérique Bellecour']);
     expect(res.body).toMatch(/data-lat="45\.7719" data-lon="4\.8902"/);
     expect(res.body).toContain('id="carte"');
+    expect(res.body).toContain('<details class="maillage-filters-panel">'); // no filter set: folded
     expect(res.body).toMatch(/data-maplibre-url="\/assets\/maplibre-gl-[\w-]+\/maplibre-gl\.mjs"/);
   });
 
@@ -56,6 +57,8 @@ describe('results page', () => {
     expect(names(res.body)).toEqual(['Centre social de Villeurbanne']);
     expect(res.body).toMatch(/<input type="checkbox" id="filtre-gratuit" name="frais_a_charge" value="Gratuit" checked/);
     expect(res.body).toMatch(/<option value="20" selected>/);
+    expect(res.body).toContain('<details class="maillage-filters-panel" open>');
+    expect(res.body).toContain('Filtrer les résultats (2)');
     const open = await t.app.inject({ url: '/recherche?lat=45.76&lon=4.85&ouvert_maintenant=oui', headers: html });
     expect(names(open.body)).not.toContain('Centre social de Villeurbanne');
     expect(names(open.body)).toContain('Médiathèque de la Part-Dieu');

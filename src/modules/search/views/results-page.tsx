@@ -43,6 +43,16 @@ export interface MapSettings {
   tilesAttribution: string;
 }
 
+function activeFilters(v: SearchFormValues): number {
+  return (
+    v.services.length +
+    v.publics_specifiquement_adresses.length +
+    v.prise_en_charge_specifique.length +
+    (v.gratuit ? 1 : 0) +
+    (v.ouvert_maintenant ? 1 : 0)
+  );
+}
+
 function countLabel(total: number): string {
   if (total === 0) return 'Aucun lieu trouvé';
   return `${total.toLocaleString('fr-FR')} lieu${total > 1 ? 'x' : ''} trouvé${total > 1 ? 's' : ''}`;
@@ -125,8 +135,15 @@ export function ResultsPage(p: { ctx: PageContext; values: SearchFormValues; mod
             <WhereField values={p.values} />
           </div>
           <div class="fr-col-12 fr-col-lg-3">
-            <h2 class="fr-h6">Filtrer les résultats</h2>
-            <SearchFilters values={p.values} />
+            {/* Collapsed unless a filter is set, so on a phone the list comes right after the search. */}
+            <details class="maillage-filters-panel" open={activeFilters(p.values) > 0}>
+              <summary class="fr-btn fr-btn--secondary fr-icon-filter-line fr-btn--icon-left">
+                Filtrer les résultats{activeFilters(p.values) ? ` (${activeFilters(p.values)})` : ''}
+              </summary>
+              <div class="fr-mt-2w">
+                <SearchFilters values={p.values} />
+              </div>
+            </details>
           </div>
           <div class="fr-col-12 fr-col-lg-9">
             <p id="resultats-annonce" class="fr-sr-only" aria-live="polite"></p>
