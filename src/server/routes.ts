@@ -18,5 +18,5 @@ import { registerExportsApi } from '../modules/exports/exports.api.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
-// registerAccountsApi first: it installs cookies, sessions, CSRF and rate limiting for all routes.
+// registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
 export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi];

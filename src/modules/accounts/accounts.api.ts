@@ -1,12 +1,11 @@
 // JSON routes of accounts: sign-up, e-mail verification, sign-in/out, password reset, and
-// the current account. Also installs sessions, CSRF and rate limiting for the whole app, so
-// it must be the first route module.
+// the current account. Also installs cookies, sessions and rate limiting for the whole app,
+// so it must be the first route module.
 import { Type } from 'typebox';
 import type { App } from '../../server/app.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { createMailer } from '../../lib/mailer.ts';
 import { authRateLimit, clearSessionCookie, registerAuth, requireAccount, setSessionCookie } from '../../server/plugins/auth.ts';
-import { registerCsrf } from '../../server/plugins/csrf.ts';
 import { findSession, login, logout, requestPasswordReset, resetPassword, signUp, verifyEmail, type AccountsDeps } from './accounts.use-cases.ts';
 import { listAudit } from '../audit/audit.use-cases.ts';
 import { UnauthorizedError } from './authorize.ts';
@@ -36,7 +35,6 @@ export function accountsDeps(deps: AppDeps): AccountsDeps {
 
 export async function registerAccountsApi(app: App, deps: AppDeps): Promise<void> {
   await registerAuth(app, deps);
-  registerCsrf(app);
   const accounts = accountsDeps(deps);
   app.addHook('onClose', async () => accounts.mailer.close());
   const tags = ['comptes'];

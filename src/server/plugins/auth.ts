@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { findSession, type NewSession, type SessionAccount } from '../../modules/accounts/accounts.use-cases.ts';
 import { UnauthorizedError } from '../../modules/accounts/authorize.ts';
+import { assertSessionCsrf } from './csrf.ts';
 
 export const SESSION_COOKIE = 'maillage_session';
 
@@ -45,8 +46,10 @@ export function authRateLimit(deps: Pick<AppDeps, 'config'>) {
   return { rateLimit: { max: deps.config.authRateLimitPerMinute, timeWindow: 60_000 } };
 }
 
+/** The signed-in account (401 otherwise); for a write, only with the session's CSRF token. */
 export function requireAccount(request: FastifyRequest): SessionAccount {
   if (!request.account) throw new UnauthorizedError();
+  assertSessionCsrf(request, request.account.csrfToken);
   return request.account;
 }
 

@@ -1,9 +1,8 @@
-// CSRF: every state-changing request made with a session must carry the session's token
+// CSRF: every state-changing request acting with a session must carry the session's token
 // (synchronizer token), in the `x-csrf-token` header or a `_csrf` form field. Anonymous
 // forms use a double-submit cookie (`maillage_csrf`) checked with `verifyAnonymousCsrf`.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../app.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { randomToken } from '../../modules/accounts/accounts.crypto.ts';
 
@@ -29,12 +28,15 @@ export class CsrfError extends DomainError {
   }
 }
 
-export function registerCsrf(app: App): void {
-  app.addHook('preHandler', async (request) => {
-    if (SAFE.has(request.method) || !request.account) return;
-    const token = submittedToken(request);
-    if (!token || !same(token, request.account.csrfToken)) throw new CsrfError();
-  });
+/**
+ * Called by requireAccount: a state-changing request may act with the session's authority
+ * only if it carries the session's token. Public routes that ignore the session (the report
+ * form, the file validator) are not affected.
+ */
+export function assertSessionCsrf(request: FastifyRequest, sessionToken: string): void {
+  if (SAFE.has(request.method)) return;
+  const token = submittedToken(request);
+  if (!token || !same(token, sessionToken)) throw new CsrfError();
 }
 
 /** The token to put in a form's hidden `_csrf` field: the session's, or a double-submit cookie. */
