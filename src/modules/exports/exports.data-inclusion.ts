@@ -2,6 +2,9 @@
 // place; one service per place that lists standard services, its thematiques mapped from
 // the 9 standard services. Tables are documented in docs/open-data.md.
 import type { LieuRow } from '../../db/database.ts';
+import type { StandardField } from '../lieux/lieux.schema.ts';
+
+type ExportRow = Pick<LieuRow, StandardField>;
 
 /** data·inclusion `source` for everything Maillage publishes. */
 export const dataInclusionSource = 'maillage';
@@ -57,7 +60,7 @@ export function dataInclusionStructureId(row: Pick<LieuRow, 'id'>): string {
   return `${dataInclusionSource}--${row.id}`;
 }
 
-export function toDataInclusionStructure(row: LieuRow, publicUrl: string): Record<string, unknown> {
+export function toDataInclusionStructure(row: ExportRow, publicUrl: string): Record<string, unknown> {
   const siret = /^\d{14}$/.test(row.pivot) && row.pivot !== PLACEHOLDER_SIRET ? row.pivot : null;
   return {
     source: dataInclusionSource,
@@ -84,7 +87,7 @@ export function toDataInclusionStructure(row: LieuRow, publicUrl: string): Recor
 }
 
 /** The place's mediation service, or null when it lists no standard service. */
-export function toDataInclusionService(row: LieuRow, publicUrl: string): Record<string, unknown> | null {
+export function toDataInclusionService(row: ExportRow, publicUrl: string): Record<string, unknown> | null {
   if (row.services.length === 0) return null;
   const onlyRemote = row.modalites_accompagnement.length > 0 && row.modalites_accompagnement.every((m) => m === 'À distance');
   const modesAccueil = onlyRemote ? ['a-distance'] : row.modalites_accompagnement.includes('À distance') ? ['en-presentiel', 'a-distance'] : ['en-presentiel'];
