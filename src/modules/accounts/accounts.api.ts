@@ -9,6 +9,7 @@ import { authRateLimit, clearSessionCookie, registerAuth, requireAccount, setSes
 import { findSession, login, logout, requestPasswordReset, resetPassword, signUp, verifyEmail, type AccountsDeps } from './accounts.use-cases.ts';
 import { listAudit } from '../audit/audit.use-cases.ts';
 import { UnauthorizedError } from './authorize.ts';
+import { registerAccountPages } from './accounts.pages.ts';
 
 const Problem = Type.Object(
   { type: Type.String(), title: Type.String(), status: Type.Integer(), errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))) },
@@ -37,6 +38,7 @@ export async function registerAccountsApi(app: App, deps: AppDeps): Promise<void
   await registerAuth(app, deps);
   const accounts = accountsDeps(deps);
   app.addHook('onClose', async () => accounts.mailer.close());
+  await registerAccountPages(app, deps, accounts);
   const tags = ['comptes'];
 
   app.post(

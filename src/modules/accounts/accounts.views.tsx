@@ -1,0 +1,138 @@
+import type { ComponentChildren } from 'preact';
+import { Page, type PageContext } from '../../web/layout/page.tsx';
+import { Alert } from '../../web/components/alert.tsx';
+import { Button } from '../../web/components/button.tsx';
+import { Input } from '../../web/components/form.tsx';
+import type { FieldError } from '../../lib/errors.ts';
+import { roleLabels } from './authorize.ts';
+import type { SessionAccount } from './accounts.use-cases.ts';
+
+// Account pages: plain forms that work without JavaScript, each with its hidden CSRF token.
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  type?: 'email' | 'password';
+  hint?: string;
+  autocomplete?: string;
+  value?: string;
+}
+
+export interface FormPageProps {
+  ctx: PageContext;
+  title: string;
+  intro?: string;
+  action: string;
+  csrf: string;
+  fields: FieldSpec[];
+  hidden?: Record<string, string>;
+  submit: string;
+  error?: string;
+  errors?: FieldError[];
+  success?: string;
+  links?: { href: string; label: string }[];
+}
+
+function Shell(p: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  return (
+    <Page ctx={p.ctx} title={p.title} noindex>
+      <div class="fr-container fr-my-6w">
+        <div class="fr-grid-row fr-grid-row--center">
+          <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+            <h1>{p.title}</h1>
+            {p.children}
+          </div>
+        </div>
+      </div>
+    </Page>
+  );
+}
+
+export function FormPage(p: FormPageProps) {
+  const fieldError = (name: string) => p.errors?.find((e) => e.field === name)?.message;
+  return (
+    <Shell ctx={p.ctx} title={p.title}>
+      {p.success ? (
+        <Alert type="success" role="status">
+          <p>{p.success}</p>
+        </Alert>
+      ) : null}
+      {p.error ? (
+        <Alert type="error" role="alert">
+          <p>{p.error}</p>
+        </Alert>
+      ) : null}
+      {p.intro ? <p class="fr-mt-2w">{p.intro}</p> : null}
+      <form method="post" action={p.action} class="fr-mt-3w">
+        <input type="hidden" name="_csrf" value={p.csrf} />
+        {Object.entries(p.hidden ?? {}).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        {p.fields.map((f) =>
+          f.type === 'password' ? (
+            <PasswordInput id={`champ-${f.name}`} name={f.name} label={f.label} hint={f.hint} autocomplete={f.autocomplete} error={fieldError(f.name)} />
+          ) : (
+            <Input id={`champ-${f.name}`} name={f.name} label={f.label} hint={f.hint} type="email" autocomplete={f.autocomplete} value={f.value} error={fieldError(f.name)} required />
+          ),
+        )}
+        <Button>{p.submit}</Button>
+      </form>
+      {p.links?.length ? (
+        <ul class="fr-mt-3w">
+          {p.links.map((l) => (
+            <li>
+              <a href={l.href}>{l.label}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </Shell>
+  );
+}
+
+function PasswordInput(p: { id: string; name: string; label: string; hint?: string; autocomplete?: string; error?: string }) {
+  const messagesId = `${p.id}-messages`;
+  return (
+    <div class={`fr-input-group${p.error ? ' fr-input-group--error' : ''}`}>
+      <label class="fr-label" for={p.id}>
+        {p.label}
+        {p.hint ? <span class="fr-hint-text">{p.hint}</span> : null}
+      </label>
+      <input class={`fr-input${p.error ? ' fr-input--error' : ''}`} id={p.id} name={p.name} type="password" autocomplete={p.autocomplete} required aria-describedby={messagesId} />
+      <div class="fr-messages-group" id={messagesId} aria-live="polite">
+        {p.error ? <p class="fr-message fr-message--error">{p.error}</p> : null}
+      </div>
+    </div>
+  );
+}
+
+export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
+  return (
+    <Shell ctx={p.ctx} title="Mon compte">
+      <dl>
+        <dt class="fr-text--bold">Adresse e-mail</dt>
+        <dd>{p.account.email}</dd>
+        <dt class="fr-text--bold">Rôle</dt>
+        <dd>{roleLabels[p.account.role]}</dd>
+        {p.account.scopes.length ? (
+          <>
+            <dt class="fr-text--bold">Périmètre</dt>
+            <dd>
+              <ul>
+                {p.account.scopes.map((s) => (
+                  <li>
+                    {s.kind} {s.code}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <form method="post" action="/deconnexion">
+        <input type="hidden" name="_csrf" value={p.account.csrfToken} />
+        <Button kind="secondary">Se déconnecter</Button>
+      </form>
+    </Shell>
+  );
+}
