@@ -63,6 +63,7 @@ export function formatSummary(report: ImportReport, file: string, maxProblems = 
     `  retirés de la source   ${number(s.removed)}`,
     `  dépubliés              ${number(s.unpublished)}`,
     `  avertissements         ${number(s.warnings)}`,
+    `  doublons à examiner    ${number(s.duplicates)}`,
   ];
   if (report.ignoredColumns.length > 0) lines.push(`  colonnes ignorées : ${report.ignoredColumns.join(', ')}`);
   if (report.problems.length > 0) {

@@ -136,3 +136,41 @@ export async function sourcesOf(db: Db, lieuId: string) {
     .orderBy('sources.name')
     .execute();
 }
+
+/** Published places of these départements, in the shape the duplicate scorer reads. */
+export async function dedupRecordsOf(db: Db, departements: string[]) {
+  if (departements.length === 0) return [];
+  return db
+    .selectFrom('lieux')
+    .select(['id', 'nom', 'adresse', 'code_insee', 'latitude', 'longitude', 'position_approximate', 'pivot', 'telephone', 'courriels'])
+    .where('status', '=', 'published')
+    .where('code_departement', 'in', departements)
+    .execute();
+}
+
+export async function departementsOf(db: Db, lieuIds: string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (let i = 0; i < lieuIds.length; i += 5000) {
+    const rows = await db.selectFrom('lieux').select('code_departement').distinct().where('id', 'in', lieuIds.slice(i, i + 5000)).execute();
+    for (const r of rows) if (r.code_departement) found.add(r.code_departement);
+  }
+  return [...found];
+}
+
+export async function upsertDuplicate(
+  db: Db,
+  pair: { lieu_a: string; lieu_b: string; score: number; decision: 'merge' | 'review'; signals: unknown; reason: string | null; found_run_id: string; found_at: Date },
+): Promise<void> {
+  await db
+    .insertInto('lieu_duplicates')
+    .values({ ...pair, signals: JSON.stringify(pair.signals) })
+    .onConflict((oc) =>
+      oc.columns(['lieu_a', 'lieu_b']).doUpdateSet((eb) => ({
+        score: eb.ref('excluded.score'),
+        decision: eb.ref('excluded.decision'),
+        signals: eb.ref('excluded.signals'),
+        reason: eb.ref('excluded.reason'),
+      })),
+    )
+    .execute();
+}

@@ -38,6 +38,7 @@ export interface ImportRunsTable {
   removed: number;
   unpublished: number;
   warnings: number;
+  duplicates: Generated<number>;
   error: string | null;
 }
 
@@ -69,6 +70,18 @@ export interface LieuSourcesTable {
   removed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export interface LieuDuplicatesTable {
+  lieu_a: string;
+  lieu_b: string;
+  score: number;
+  decision: 'merge' | 'review';
+  signals: Json<unknown>;
+  reason: string | null;
+  status: Generated<'pending' | 'confirmed' | 'rejected'>;
+  found_run_id: string | null;
+  found_at: Timestamp;
+}
+
 export interface LieuFieldProvenanceTable {
   lieu_id: string;
   field: string;
@@ -87,5 +100,6 @@ declare module '../../db/database.ts' {
     import_errors: ImportErrorsTable;
     lieu_sources: LieuSourcesTable;
     lieu_field_provenance: LieuFieldProvenanceTable;
+    lieu_duplicates: LieuDuplicatesTable;
   }
 }

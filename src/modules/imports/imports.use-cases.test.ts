@@ -65,7 +65,7 @@ describe('runImport lifecycle', () => {
   it('creates places with history, change log, source links, provenance and raw rows', async () => {
     const report = await runImport(deps, { source: 'bfc', bytes: csv(rowA, rowB, rowC), fileName: 'bfc.csv' });
     expect(report.status).toBe('succeeded');
-    expect(report.stats).toEqual({ read: 3, accepted: 3, rejected: 0, new: 3, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0 });
+    expect(report.stats).toEqual({ read: 3, accepted: 3, rejected: 0, new: 3, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0, duplicates: 0 });
     const a = await placeOf('bfc', 'a1');
     expect(a).toMatchObject({ nom: 'Médiathèque Jean-Jaurès', code_departement: '58', status: 'published', removed_at: null });
     const versions = await handle.db.selectFrom('lieu_versions').selectAll().where('lieu_id', '=', a.id).execute();
@@ -229,5 +229,32 @@ describe('runImport validation and enrichment', () => {
     const nev = await runImport(deps, { source: 'nev', bytes: fixture('standard-v1.csv') });
     expect(nev.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(nev.stats.new).toBe(2);
+  });
+});
+
+describe('runImport duplicates', () => {
+  it('stores the same place given by two sources as a pending duplicate, without merging', async () => {
+    await addSource(deps, { name: 'dup-a', producer: 'Ville de Nevers' });
+    await addSource(deps, { name: 'dup-b', producer: 'Hub numérique BFC' });
+    const mine = 'm1,00000000000000,Médiathèque François-Mitterrand,Clamecy,58500,58079,2 place Saint-Jean,47.45962,3.51902,2024-05-02,';
+    const theirs = 't1,21580079000014,MEDIATHEQUE F. MITTERRAND,Clamecy,58500,58079,2 pl. Saint Jean,47.45965,3.51905,2024-05-02,';
+    const other = 't2,21580079000022,Conseillère numérique du CCAS,Clamecy,58500,58079,8 rue Bourgeoise,47.4625,3.5230,2024-05-02,';
+    await runImport(deps, { source: 'dup-a', bytes: csv(mine) });
+    const report = await runImport(deps, { source: 'dup-b', bytes: csv(theirs, other) });
+    const a = await placeOf('dup-a', 'm1');
+    const b = await placeOf('dup-b', 't1');
+    const pairs = await handle.db
+      .selectFrom('lieu_duplicates')
+      .selectAll()
+      .where((eb) => eb.or([eb('lieu_a', '=', a.id), eb('lieu_b', '=', a.id)]))
+      .execute();
+    expect(pairs).toHaveLength(1);
+    expect([pairs[0]!.lieu_a, pairs[0]!.lieu_b].sort()).toEqual([a.id, b.id].sort());
+    expect(pairs[0]).toMatchObject({ decision: 'merge', status: 'pending' });
+    expect(report.stats.duplicates).toBeGreaterThanOrEqual(1);
+    // both places stay published until a person confirms
+    expect([a.status, b.status]).toEqual(['published', 'published']);
+    const run = await handle.db.selectFrom('import_runs').select('duplicates').where('id', '=', report.runId).executeTakeFirstOrThrow();
+    expect(run.duplicates).toBe(report.stats.duplicates);
   });
 });

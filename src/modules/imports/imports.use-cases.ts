@@ -16,6 +16,7 @@ import { createLieu, getLieu, republishLieu, unpublishLieu, updateLieu, type Act
 import { validateLieu } from '../lieux/lieux.validation.ts';
 import { getSource, type Source } from '../sources/sources.use-cases.ts';
 import { checkPosition } from './imports.coordinates.ts';
+import { findDuplicates } from './imports.dedup.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
 import { standardFields, type RawLieu, type SourceRecord } from './imports.fields.ts';
 import { readSourceFile, type ImportFormat, type ReadResult } from './imports.read.ts';
@@ -55,6 +56,8 @@ export interface ImportStats {
   removed: number;
   unpublished: number;
   warnings: number;
+  /** Likely duplicates involving a place of this run, stored for review (never merged automatically yet). */
+  duplicates: number;
 }
 
 export interface ImportReport {
@@ -165,10 +168,11 @@ async function importInTransaction(
   const previousRows = await repo.loadImportRows(db, source.id);
   const links = await repo.loadLinks(db, source.id);
 
-  const stats: ImportStats = { read: read.total, accepted: 0, rejected: read.errors.length, new: 0, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0 };
+  const stats: ImportStats = { read: read.total, accepted: 0, rejected: read.errors.length, new: 0, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0, duplicates: 0 };
   const problems: ImportReport['problems'] = read.errors.map((e) => ({ ...e, severity: 'error' as const }));
   const seen = new Set<string>();
   const untouched: string[] = [];
+  const touched = new Set<string>();
   const total = read.records.length;
 
   for (const [index, record] of read.records.entries()) {
@@ -224,6 +228,7 @@ async function importInTransaction(
       fields = changedFields(null, created as unknown as Record<string, unknown>);
       stats.new++;
     }
+    if (fields.length > 0) touched.add(lieuId);
     await repo.upsertLink(db, { source_id: source.id, external_id: key, lieu_id: lieuId, now });
     await repo.recordProvenance(db, lieuId, fields, source.id, runId, now);
     await repo.upsertImportRow(db, { source_id: source.id, external_id: key, content_hash: hash, raw: record.raw, lieu_id: lieuId, last_run_id: runId });
@@ -240,6 +245,8 @@ async function importInTransaction(
     await unpublishLieu(lieuxDeps, lieuId, actor, `Retiré de toutes ses sources depuis plus de ${graceDays} jours.`);
     stats.unpublished++;
   }
+
+  stats.duplicates = await recordDuplicates(db, touched, runId, now);
 
   problems.sort((a, b) => a.row - b.row);
   const report: ImportReport = {
@@ -260,6 +267,26 @@ async function importInTransaction(
     problems.map((p) => ({ run_id: runId, row: p.row, field: p.field, value: p.value ?? null, message: p.message, severity: p.severity })),
   );
   return report;
+}
+
+/** Scores the places this run created or changed against their département's places. */
+async function recordDuplicates(db: Kysely<Database>, touched: Set<string>, runId: string, now: Date): Promise<number> {
+  if (touched.size === 0) return 0;
+  const records = await repo.dedupRecordsOf(db, await repo.departementsOf(db, [...touched]));
+  const pairs = findDuplicates(records).filter((p) => touched.has(p.a) || touched.has(p.b));
+  for (const p of pairs) {
+    await repo.upsertDuplicate(db, {
+      lieu_a: p.a,
+      lieu_b: p.b,
+      score: p.score,
+      decision: p.decision === 'merge' ? 'merge' : 'review',
+      signals: p.signals,
+      reason: p.reason ?? null,
+      found_run_id: runId,
+      found_at: now,
+    });
+  }
+  return pairs.length;
 }
 
 function runRow(
@@ -300,7 +327,7 @@ async function recordFailedRun(
   read?: ReadResult,
 ): Promise<void> {
   const message = error instanceof DomainError ? error.message : `Erreur interne : ${error instanceof Error ? error.message : String(error)}`;
-  const stats: ImportStats = { read: read?.total ?? 0, accepted: 0, rejected: 0, new: 0, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0 };
+  const stats: ImportStats = { read: read?.total ?? 0, accepted: 0, rejected: 0, new: 0, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0, duplicates: 0 };
   await repo.insertRun(deps.db, runRow(runId, source, options, started, deps.clock.now(), Math.round(performance.now() - startedMs), 'failed', read, stats, message));
 }
 
