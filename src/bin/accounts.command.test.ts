@@ -34,6 +34,12 @@ describe('maillage accounts create (function)', () => {
     await resetPassword(deps, token, 'mot de passe du modérateur');
     const session = await login(deps, 'moderation@example.org', 'mot de passe du modérateur');
     expect(session.accountId).toBe(id);
+    // Signing in again drops the account's expired sessions, keeps the live one.
+    await handle.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('account_id', '=', id).execute();
+    const next = await login(deps, 'moderation@example.org', 'mot de passe du modérateur');
+    const left = await handle.db.selectFrom('sessions').select('account_id').where('account_id', '=', id).execute();
+    expect(left).toHaveLength(1);
+    expect(next.accountId).toBe(id);
   });
 
   it('creates a territorial agent and a place manager with their scopes', async () => {

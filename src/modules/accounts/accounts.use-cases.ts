@@ -223,6 +223,9 @@ export async function openSession(deps: Pick<AccountsDeps, 'db' | 'clock'>, acco
   const csrfToken = randomToken();
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  // Expired sessions and link tokens of the account are of no use: drop them here.
+  await deps.db.deleteFrom('sessions').where('account_id', '=', accountId).where('expires_at', '<=', now).execute();
+  await deps.db.deleteFrom('account_tokens').where('account_id', '=', accountId).where('expires_at', '<=', now).execute();
   await deps.db.insertInto('sessions').values({ id_hash: sha256(sessionId), account_id: accountId, csrf_token: csrfToken, created_at: now, expires_at: expiresAt }).execute();
   return { sessionId, csrfToken, expiresAt, accountId };
 }
