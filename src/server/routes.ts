@@ -15,8 +15,9 @@ import { registerImportsApi } from '../modules/imports/imports.api.ts';
 import { registerObservatoryApi } from '../modules/observatory/observatory.api.ts';
 import { registerObservatoryPages } from '../modules/observatory/observatory.pages.ts';
 import { registerExportsApi } from '../modules/exports/exports.api.ts';
+import { registerExportPages } from '../modules/exports/exports.pages.tsx';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages];

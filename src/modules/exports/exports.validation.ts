@@ -41,7 +41,11 @@ export async function validateFile(bytes: Uint8Array, territories: Territories, 
       continue;
     }
     invalid.add(record.row);
-    for (const e of result.errors) errors.push({ row: record.row, field: e.field, value: e.value === undefined || e.value === null ? null : String(e.value), message: e.message });
+    for (const e of result.errors) {
+      // Some checks do not echo the value; the producer still needs to see what they sent.
+      const value = e.value ?? input[e.field] ?? null;
+      errors.push({ row: record.row, field: e.field, value: value === null ? null : Array.isArray(value) ? value.join('|') : String(value), message: e.message });
+    }
   }
   errors.sort((a, b) => a.row - b.row);
   return {
