@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Config } from '../server/config.ts';
-import { bootstrap, shutdown } from '../server/bootstrap.ts';
+import { withPlatform } from './with-platform.ts';
 import { ImportFileError } from '../modules/imports/imports.errors.ts';
 import { parseImportFormat, type ImportFormat } from '../modules/imports/imports.read.ts';
 import { importErrorsCsv, runImport, type ImportDeps, type ImportReport } from '../modules/imports/imports.use-cases.ts';
@@ -123,15 +123,6 @@ export async function importErrorsCommand(deps: Pick<ImportDeps, 'db'>, runId: s
   } else out(csv);
 }
 
-async function withDeps(config: Config, run: (deps: ImportDeps) => Promise<unknown>): Promise<void> {
-  const deps = await bootstrap(config);
-  try {
-    await run(deps);
-  } finally {
-    await shutdown(deps);
-  }
-}
-
 export function addImportCommands(program: Command, config: () => Config): void {
   const out: Output = (text) => process.stdout.write(text);
   program
@@ -145,7 +136,7 @@ export function addImportCommands(program: Command, config: () => Config): void 
     .option('--grace-days <jours>', 'jours avant de dépublier un lieu qu’aucune source ne liste plus (30 par défaut)')
     .action(async (file: string, options: ImportCommandOptions) => {
       const prepared = await prepareImport(file, options);
-      await withDeps(config(), (deps) => runPreparedImport(deps, prepared, out, progressPrinter()));
+      await withPlatform(config(), (deps) => runPreparedImport(deps, prepared, out, progressPrinter()));
     });
 
   program
@@ -153,5 +144,5 @@ export function addImportCommands(program: Command, config: () => Config): void 
     .description('exporte les erreurs et avertissements d’un import en CSV (ligne, champ, valeur, message)')
     .argument('<import>', 'identifiant de l’import (affiché à la fin de « maillage import »)')
     .option('--out <fichier>', 'écrit le CSV dans ce fichier au lieu de la sortie standard')
-    .action((runId: string, options: { out?: string }) => withDeps(config(), (deps) => importErrorsCommand(deps, runId, options.out, out)));
+    .action((runId: string, options: { out?: string }) => withPlatform(config(), (deps) => importErrorsCommand(deps, runId, options.out, out)));
 }

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Config } from '../server/config.ts';
-import { bootstrap, shutdown } from '../server/bootstrap.ts';
+import { withPlatform } from './with-platform.ts';
 import { DomainError, ValidationError } from '../lib/errors.ts';
 import {
   createLieux,
@@ -122,16 +122,6 @@ export async function lieuxHistory(deps: LieuxDeps, id: string, out: Output): Pr
 
 const show = (value: unknown) => (value === null ? '(vide)' : JSON.stringify(value));
 
-/** Opens the platform for one command and always closes it. */
-async function withDeps(config: Config, run: (deps: LieuxDeps) => Promise<unknown>): Promise<void> {
-  const deps = await bootstrap(config);
-  try {
-    await run(deps);
-  } finally {
-    await shutdown(deps);
-  }
-}
-
 export function addLieuxCommands(program: Command, config: () => Config): void {
   const out: Output = (text) => process.stdout.write(text);
   const lieux = program.command('lieux').description('gère les lieux du registre (fichiers JSON au format du standard)');
@@ -140,38 +130,38 @@ export function addLieuxCommands(program: Command, config: () => Config): void {
     .command('add')
     .description('ajoute un lieu ou une liste de lieux ; rien n’est enregistré si un seul est invalide')
     .argument('<fichier>', 'fichier JSON : un objet ou une liste d’objets aux champs du standard')
-    .action((file: string) => withDeps(config(), (deps) => lieuxAdd(deps, file, out)));
+    .action((file: string) => withPlatform(config(), (deps) => lieuxAdd(deps, file, out)));
 
   lieux
     .command('update')
     .description('modifie un lieu avec les champs donnés (null efface un champ facultatif)')
     .argument('<id>', 'identifiant du lieu')
     .argument('<fichier>', 'fichier JSON : un objet avec les champs à modifier')
-    .action((id: string, file: string) => withDeps(config(), (deps) => lieuxUpdate(deps, id, file, out)));
+    .action((id: string, file: string) => withPlatform(config(), (deps) => lieuxUpdate(deps, id, file, out)));
 
   lieux
     .command('unpublish')
     .description('retire un lieu du registre public (il reste dans l’historique)')
     .argument('<id>', 'identifiant du lieu')
     .option('--motif <texte>', 'raison du retrait, gardée dans l’historique')
-    .action((id: string, options: { motif?: string }) => withDeps(config(), (deps) => lieuxUnpublish(deps, id, out, options.motif)));
+    .action((id: string, options: { motif?: string }) => withPlatform(config(), (deps) => lieuxUnpublish(deps, id, out, options.motif)));
 
   lieux
     .command('republish')
     .description('republie un lieu retiré')
     .argument('<id>', 'identifiant du lieu')
     .option('--motif <texte>', 'raison de la republication')
-    .action((id: string, options: { motif?: string }) => withDeps(config(), (deps) => lieuxRepublish(deps, id, out, options.motif)));
+    .action((id: string, options: { motif?: string }) => withPlatform(config(), (deps) => lieuxRepublish(deps, id, out, options.motif)));
 
   lieux
     .command('show')
     .description('affiche un lieu (JSON, champs du standard)')
     .argument('<id>', 'identifiant du lieu')
-    .action((id: string) => withDeps(config(), (deps) => lieuxShow(deps, id, out)));
+    .action((id: string) => withPlatform(config(), (deps) => lieuxShow(deps, id, out)));
 
   lieux
     .command('history')
     .description('affiche l’historique des versions d’un lieu')
     .argument('<id>', 'identifiant du lieu')
-    .action((id: string) => withDeps(config(), (deps) => lieuxHistory(deps, id, out)));
+    .action((id: string) => withPlatform(config(), (deps) => lieuxHistory(deps, id, out)));
 }

@@ -2,7 +2,7 @@
 // source from its saved location (a file path, or an http(s) URL fetched with `fetch`).
 import type { Command } from 'commander';
 import type { Config } from '../server/config.ts';
-import { bootstrap, shutdown } from '../server/bootstrap.ts';
+import { withPlatform } from './with-platform.ts';
 import { ImportFileError } from '../modules/imports/imports.errors.ts';
 import { runImport, type ImportDeps } from '../modules/imports/imports.use-cases.ts';
 import { addSource, getSource, listSourceRuns, listSources, type NewSource } from '../modules/sources/sources.use-cases.ts';
@@ -91,15 +91,6 @@ export async function sourcesSync(deps: ImportDeps, name: string, options: { dry
   out(formatSummary(report, source.location));
 }
 
-async function withDeps(config: Config, run: (deps: ImportDeps) => Promise<unknown>): Promise<void> {
-  const deps = await bootstrap(config);
-  try {
-    await run(deps);
-  } finally {
-    await shutdown(deps);
-  }
-}
-
 export function addSourcesCommands(program: Command, config: () => Config): void {
   const out: Output = (text) => process.stdout.write(text);
   const sources = program.command('sources').description('gère les sources de lieux (producteurs de données)');
@@ -114,23 +105,23 @@ export function addSourcesCommands(program: Command, config: () => Config): void
     .option('--mapping <fichier>', 'mapping déclaratif (JSON) pour un tableau qui ne suit pas le standard')
     .option('--priority <n>', 'priorité en cas de désaccord entre sources (100 par défaut, la plus haute l’emporte)')
     .option('--schedule <cron>', 'planification des synchronisations (ex. « 0 3 * * * »)')
-    .action((name: string, options: SourcesAddOptions) => withDeps(config(), (deps) => sourcesAdd(deps, name, options, out)));
+    .action((name: string, options: SourcesAddOptions) => withPlatform(config(), (deps) => sourcesAdd(deps, name, options, out)));
 
   sources
     .command('list')
     .description('liste les sources')
-    .action(() => withDeps(config(), (deps) => sourcesList(deps, out)));
+    .action(() => withPlatform(config(), (deps) => sourcesList(deps, out)));
 
   sources
     .command('show')
     .description('affiche une source et ses derniers imports')
     .argument('<nom>', 'nom de la source')
-    .action((name: string) => withDeps(config(), (deps) => sourcesShow(deps, name, out)));
+    .action((name: string) => withPlatform(config(), (deps) => sourcesShow(deps, name, out)));
 
   sources
     .command('sync')
     .description('importe une source depuis son emplacement (fichier ou URL)')
     .argument('<nom>', 'nom de la source')
     .option('--dry-run', 'simule sans rien enregistrer')
-    .action((name: string, options: { dryRun?: boolean }) => withDeps(config(), (deps) => sourcesSync(deps, name, options, out)));
+    .action((name: string, options: { dryRun?: boolean }) => withPlatform(config(), (deps) => sourcesSync(deps, name, options, out)));
 }
