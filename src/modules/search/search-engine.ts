@@ -6,7 +6,7 @@
 //   distance in metres, then sort_key, then id; without: ordered by sort_key, then id;
 // - keyset pagination after the cursor's key; `total` counts every match (all pages).
 import { around } from 'geokdbush';
-import { andInPlace, countBits, forEachBit, fullBitset, hasBit, type Bitset } from './bitset.ts';
+import { andInPlace, countBits, emptyBitset, forEachBit, fullBitset, hasBit, type Bitset } from './bitset.ts';
 import { encodeCursor } from './cursor.ts';
 import { boundingBox, distanceMetres } from './distance.ts';
 import { openStateFrom } from './open-filter.ts';
@@ -19,10 +19,12 @@ import { FUZZY_MIN_LENGTH, wordMatchesToken } from './text-match.ts';
 export function searchLieux(snapshot: SearchSnapshot, query: SearchQuery, now: Date): SearchResult {
   const prepared = prepareQuery(query, now);
   const candidates = candidateBitset(snapshot, prepared);
-  const isOpen = prepared.openAt ? openChecker(snapshot, prepared.openAt) : undefined;
+  // The open filter is one more bitset (cached while no hours class changes state), so the
+  // exact total is a popcount instead of an open-hours check per candidate.
+  if (prepared.openAt) keepOpen(snapshot, candidates, prepared.openAt);
   return prepared.point
-    ? searchNear(snapshot, prepared, prepared.point, candidates, isOpen)
-    : searchBySortKey(snapshot, prepared, candidates, isOpen);
+    ? searchNear(snapshot, prepared, prepared.point, candidates)
+    : searchBySortKey(snapshot, prepared, candidates);
 }
 
 function candidateBitset(snapshot: SearchSnapshot, query: PreparedQuery): Bitset {
@@ -65,26 +67,78 @@ function tokenPostingsFor(snapshot: SearchSnapshot, word: string): Uint32Array[]
   return result;
 }
 
+/** Positions open at an instant, and the span [from, until) in which no hours class changes state. */
+interface OpenBits {
+  from: number;
+  until: number;
+  bits: Bitset;
+}
+
+const openBitsCache = new WeakMap<SearchSnapshot, OpenBits>();
+
 /**
- * Evaluates each hours class at most once per query, and reuses across queries the state of
- * a class while the instant stays before its next change (ouvert_maintenant queries follow
- * the clock, so most of them evaluate nothing).
+ * Clears the candidates not open at `at`. Uses the open bitset when it is cached for that
+ * instant or when there are more candidates than hours classes; otherwise (a few candidates
+ * at an unusual instant, e.g. ouvert_le) evaluates only the classes of the candidates.
  */
-function openChecker(snapshot: SearchSnapshot, at: Date): (position: number) => boolean {
+function keepOpen(snapshot: SearchSnapshot, candidates: Bitset, at: Date): void {
   const time = at.getTime();
-  const { hoursState } = snapshot;
-  return (position) => {
-    const hoursClass = snapshot.hoursClass[position]!;
-    if (hoursClass < 0) return false;
-    let state = hoursState[hoursClass];
-    if (state === undefined || time < state.from || time >= state.until) {
-      const place = snapshot.records[snapshot.hoursClassPlace[hoursClass]!]!;
-      const { open, until } = openStateFrom(place, at);
-      state = { from: time, until, open };
-      hoursState[hoursClass] = state;
+  const cached = openBitsCache.get(snapshot);
+  if ((cached && time >= cached.from && time < cached.until) || countBits(candidates) > snapshot.hoursClassPlace.length) {
+    andInPlace(candidates, openBitset(snapshot, at));
+    return;
+  }
+  const { hoursState, hoursClass } = snapshot;
+  forEachBit(candidates, 0, (position) => {
+    const c = hoursClass[position]!;
+    let open = false;
+    if (c >= 0) {
+      let state = hoursState[c];
+      if (state === undefined || time < state.from || time >= state.until) {
+        const next = openStateFrom(snapshot.records[snapshot.hoursClassPlace[c]!]!, at);
+        state = { from: time, until: next.until, open: next.open };
+        hoursState[c] = state;
+      }
+      open = state.open;
     }
-    return state.open;
-  };
+    if (!open) candidates[position >>> 5]! &= ~(1 << (position & 31));
+  });
+}
+
+/**
+ * The places open at `at`, as a bitset. Each hours class is evaluated at most once, and its
+ * state is reused across queries while the instant stays before its next change; the bitset
+ * itself is reused while no class changes state (ouvert_maintenant queries follow the clock,
+ * so most of them build nothing).
+ */
+function openBitset(snapshot: SearchSnapshot, at: Date): Bitset {
+  const time = at.getTime();
+  const cached = openBitsCache.get(snapshot);
+  if (cached && time >= cached.from && time < cached.until) return cached.bits;
+  const { hoursState, hoursClass } = snapshot;
+  const classCount = snapshot.hoursClassPlace.length;
+  const open = new Uint8Array(classCount);
+  let from = -Infinity;
+  let until = Infinity;
+  for (let c = 0; c < classCount; c++) {
+    let state = hoursState[c];
+    if (state === undefined || time < state.from || time >= state.until) {
+      const place = snapshot.records[snapshot.hoursClassPlace[c]!]!;
+      const next = openStateFrom(place, at);
+      state = { from: time, until: next.until, open: next.open };
+      hoursState[c] = state;
+    }
+    if (state.open) open[c] = 1;
+    if (state.from > from) from = state.from;
+    if (state.until < until) until = state.until;
+  }
+  const bits = emptyBitset(snapshot.size);
+  for (let position = 0; position < snapshot.size; position++) {
+    const c = hoursClass[position]!;
+    if (c >= 0 && open[c] === 1) bits[position >>> 5]! |= 1 << (position & 31);
+  }
+  openBitsCache.set(snapshot, { from, until, bits });
+  return bits;
 }
 
 const utf8 = new TextDecoder();
@@ -111,15 +165,13 @@ function searchBySortKey(
   snapshot: SearchSnapshot,
   query: PreparedQuery,
   candidates: Bitset,
-  isOpen: ((position: number) => boolean) | undefined,
 ): SearchResult {
   const start = query.after ? positionAfter(snapshot, query.after.sort_key, query.after.id) : 0;
   const page: number[] = [];
-  let total = 0;
-  forEachBit(candidates, 0, (position) => {
-    if (isOpen && !isOpen(position)) return;
-    total++;
-    if (position >= start && page.length <= query.limit) page.push(position);
+  const total = countBits(candidates);
+  forEachBit(candidates, start, (position) => {
+    page.push(position);
+    return page.length <= query.limit;
   });
   const hasMore = page.length > query.limit;
   const shown = page.slice(0, query.limit);
@@ -140,7 +192,6 @@ function searchNear(
   query: PreparedQuery,
   point: { latitude: number; longitude: number },
   candidates: Bitset,
-  isOpen: ((position: number) => boolean) | undefined,
 ): SearchResult {
   const { latitudes, longitudes } = snapshot;
   const radius = query.radiusMetres ?? Infinity;
@@ -156,7 +207,6 @@ function searchNear(
   const consider = (position: number) => {
     const distance = distanceAt(position);
     if (!(distance <= radius)) return;
-    if (isOpen && !isOpen(position)) return;
     total++;
     if (isAfterCursor(distance, position)) {
       remaining++;
@@ -172,13 +222,11 @@ function searchNear(
     }
   } else if (snapshot.kd && countBits(candidates) > searchTuning.nearestScanLimit) {
     // Many candidates: count them without distances, and let the kd-tree find the nearest.
-    forEachBit(candidates, 0, (position) => {
-      if (!isOpen || isOpen(position)) total++;
-    });
+    total = countBits(candidates);
     const kd = snapshot.kd;
     const wanted = (kdItem: number) => {
       const position = snapshot.kdPositions[kdItem]!;
-      return hasBit(candidates, position) && (!isOpen || isOpen(position)) && isAfterCursor(distanceAt(position), position);
+      return hasBit(candidates, position) && isAfterCursor(distanceAt(position), position);
     };
     // geokdbush orders by its own great-circle distance (radius 6371 km, unrounded): take the
     // nearest it finds, then every place up to the farthest of them by our rounded distance
