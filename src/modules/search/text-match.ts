@@ -15,17 +15,22 @@ export function queryWords(q: string | undefined): string[] {
   return q === undefined ? [] : tokenize(q);
 }
 
-/** True when a and b are at most one insertion, deletion or substitution apart. */
+/**
+ * True when a and b are at most one insertion, deletion or substitution apart. Allocation-free
+ * (common prefix, then common suffix), since search runs it on every token of a length bucket.
+ */
 export function withinOneEdit(a: string, b: string): boolean {
   const la = a.length;
   const lb = b.length;
-  if (Math.abs(la - lb) > 1) return false;
   if (la > lb) return withinOneEdit(b, a);
+  if (lb - la > 1) return false;
   let i = 0;
   while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (i === la) return true; // equal, or b is a plus one trailing character
-  if (la === lb) return a.slice(i + 1) === b.slice(i + 1); // one substitution
-  return a.slice(i) === b.slice(i + 1); // one insertion in b
+  // What must be left equal after the edit: a[i+1..] = b[i+1..] (substitution) or a[i..] = b[i+1..] (insertion in b).
+  const needed = la === lb ? la - i - 1 : la - i;
+  for (let k = 1; k <= needed; k++) if (a.charCodeAt(la - k) !== b.charCodeAt(lb - k)) return false;
+  return true;
 }
 
 export function wordMatchesToken(word: string, token: string): boolean {
