@@ -57,14 +57,58 @@ function tokenPostingsFor(snapshot: SearchSnapshot, word: string): Uint32Array[]
   for (let i = low; i < tokens.length && tokens[i]!.startsWith(word); i++) result.push(tokenPostings[i]!);
   // Typos: tokens of a length within one of the word's, outside the prefix range, one edit away.
   if (word.length >= FUZZY_MIN_LENGTH) {
-    for (let length = word.length - 1; length <= word.length + 1; length++) {
-      for (const i of snapshot.tokensByLength.get(length) ?? []) {
-        const token = tokens[i]!;
-        if (!token.startsWith(word) && wordMatchesToken(word, token)) result.push(tokenPostings[i]!);
-      }
+    const seen = new Set<number>();
+    for (const i of typoCandidates(snapshot, word)) {
+      if (seen.has(i)) continue;
+      seen.add(i);
+      const token = tokens[i]!;
+      if (!token.startsWith(word) && wordMatchesToken(word, token)) result.push(tokenPostings[i]!);
     }
   }
   return result;
+}
+
+/** Token indexes by (length, character code at position 0 or 1), built once per snapshot. */
+interface TypoIndex {
+  byFirst: Map<number, number[]>;
+  bySecond: Map<number, number[]>;
+}
+
+const typoIndexes = new WeakMap<SearchSnapshot, TypoIndex>();
+const charKey = (length: number, code: number) => length * 0x10000 + code;
+
+function typoIndexOf(snapshot: SearchSnapshot): TypoIndex {
+  let index = typoIndexes.get(snapshot);
+  if (index) return index;
+  index = { byFirst: new Map(), bySecond: new Map() };
+  const add = (map: Map<number, number[]>, key: number, i: number) => {
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  };
+  snapshot.tokens.forEach((token, i) => {
+    if (token.length < FUZZY_MIN_LENGTH - 1) return;
+    add(index.byFirst, charKey(token.length, token.charCodeAt(0)), i);
+    add(index.bySecond, charKey(token.length, token.charCodeAt(1)), i);
+  });
+  typoIndexes.set(snapshot, index);
+  return index;
+}
+
+/**
+ * Tokens that may be one edit away from `word` (a superset, checked afterwards): an edit
+ * after the first character keeps the first character; one at the start leaves t[1] = w[1]
+ * (substitution), t[0] = w[1] (deletion) or t[1] = w[0] (insertion).
+ */
+function* typoCandidates(snapshot: SearchSnapshot, word: string): Generator<number> {
+  const { byFirst, bySecond } = typoIndexOf(snapshot);
+  const w0 = word.charCodeAt(0);
+  const w1 = word.charCodeAt(1);
+  for (let length = word.length - 1; length <= word.length + 1; length++) {
+    for (const [map, code] of [[byFirst, w0], [bySecond, w1], [byFirst, w1], [bySecond, w0]] as const) {
+      yield* map.get(charKey(length, code)) ?? [];
+    }
+  }
 }
 
 /** Positions open at an instant, and the span [from, until) in which no hours class changes state. */
