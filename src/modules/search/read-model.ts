@@ -2,8 +2,8 @@
 // compact per-place records. Places are stored in (sort_key, id) order so a position in the
 // arrays is also the rank in the default sort; filters are posting lists (sorted positions)
 // turned into bitsets at query time; positions sit in a kd-tree (kdbush).
-// The API item of each place is kept as its JSON in UTF-8 bytes: one compact buffer per place
-// instead of a 40-property object (parsed only for the items of a page).
+// The API item of each place is kept as compact UTF-8 JSON bytes (search.item.ts encodeItem):
+// one buffer per place instead of a 40-property object (decoded only for the items of a page).
 import KDBush from 'kdbush';
 import { enumeratedFields, territoireTypes, type EnumeratedField, type TerritoireType } from './search.fields.ts';
 import { emptyBitset, setBits, type Bitset } from './bitset.ts';
@@ -20,7 +20,7 @@ export interface PlaceRecord {
   facets: Readonly<Record<EnumeratedField, readonly string[]>>;
   territories: Readonly<Record<TerritoireType, string | null>>;
   code_departement: string | null;
-  /** The place as the API shows it: JSON as UTF-8 bytes (half the memory of a JS string with ’ or «). */
+  /** The place as the API shows it, encoded by encodeItem (decodeItem gives the object back). */
   item: Uint8Array;
 }
 

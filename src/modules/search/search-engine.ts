@@ -13,6 +13,7 @@ import { openStateFrom } from './open-filter.ts';
 import { bitsetOf, compareKey, type SearchSnapshot } from './read-model.ts';
 import { prepareQuery, type PreparedQuery } from './search.query.ts';
 import { territoireCodes } from './search.fields.ts';
+import { decodeItem } from './search.item.ts';
 import type { SearchItem, SearchQuery, SearchResult } from './search.types.ts';
 import { FUZZY_MIN_LENGTH, wordMatchesToken } from './text-match.ts';
 
@@ -185,10 +186,8 @@ function openBitset(snapshot: SearchSnapshot, at: Date): Bitset {
   return bits;
 }
 
-const utf8 = new TextDecoder();
-
 function itemAt(snapshot: SearchSnapshot, position: number, distance?: number): SearchItem {
-  const item = JSON.parse(utf8.decode(snapshot.records[position]!.item)) as SearchItem;
+  const item = decodeItem(snapshot.records[position]!.item) as unknown as SearchItem;
   if (distance !== undefined) item.distance = distance;
   return item;
 }

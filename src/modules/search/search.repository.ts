@@ -30,7 +30,7 @@ export async function currentChangeSeq(db: Db): Promise<number> {
   return Number(row?.seq ?? 0);
 }
 
-const LOAD_CHUNK = 5000;
+const LOAD_CHUNK = 1000;
 
 /** Every published row (in id order: the read model sorts), read in chunks along the primary key so peak memory stays low. */
 export async function forEachPublishedRow(db: Db, visit: (row: LieuRow) => void): Promise<void> {
