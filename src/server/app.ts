@@ -18,9 +18,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     trustProxy: true,
     genReqId: () => crypto.randomUUID(),
+    // Two info lines per request cost more than a search itself under load: requests are
+    // logged once, at debug level (server errors at error level, see the hook below).
+    disableRequestLogging: true,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.addHook('onResponse', (request, reply, done) => {
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime };
+    if (reply.statusCode >= 500) request.log.error(line, 'request completed');
+    else request.log.debug(line, 'request completed');
+    done();
+  });
   registerErrorHandling(app, renderHtmlError);
   await registerStatic(app, deps);
   await registerOpenapi(app);
