@@ -72,9 +72,22 @@ export function decodeItem(bytes: Uint8Array): Record<string, unknown> {
   return item;
 }
 
+// Value lists of the enumerated fields repeat a lot ([], ["Gratuit"], ["Fixe"]...): one shared
+// frozen array per distinct list instead of ten new arrays per place (half a million for 50,000).
+const sharedLists = new WeakMap<Interner, Map<string, readonly string[]>>();
+
+function internList(values: readonly string[], intern: Interner): readonly string[] {
+  let lists = sharedLists.get(intern);
+  if (lists === undefined) sharedLists.set(intern, (lists = new Map()));
+  const key = values.join('\u0000');
+  let list = lists.get(key);
+  if (list === undefined) lists.set(key, (list = Object.freeze(values.map(intern))));
+  return list;
+}
+
 export function toPlaceRecord(row: LieuRow, intern: Interner): PlaceRecord {
   const facets = {} as Record<EnumeratedField, readonly string[]>;
-  for (const field of enumeratedFields) facets[field] = row[field].map(intern);
+  for (const field of enumeratedFields) facets[field] = internList(row[field], intern);
   const territories = {} as Record<TerritoireType, string | null>;
   for (const type of territoireTypes) {
     const code = row[territoireColumns[type]];
