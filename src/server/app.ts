@@ -25,7 +25,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onResponse', (request, reply, done) => {
-    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime };
+    // The query string is left out: e-mailed links carry single-use tokens (?jeton=…).
+    const line = { method: request.method, path: request.url.split('?')[0], statusCode: reply.statusCode, responseTime: reply.elapsedTime };
     if (reply.statusCode >= 500) request.log.error(line, 'request completed');
     else request.log.debug(line, 'request completed');
     done();
