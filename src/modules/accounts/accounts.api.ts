@@ -1,6 +1,7 @@
 // JSON routes of accounts: sign-up, e-mail verification, sign-in/out, password reset, and
 // the current account. Also installs cookies, sessions and rate limiting for the whole app,
 // so it must be the first route module.
+import { ProblemSchema } from '../../server/plugins/errors.ts';
 import { Type } from 'typebox';
 import type { App } from '../../server/app.ts';
 import type { AppDeps } from '../../server/deps.ts';
@@ -11,10 +12,6 @@ import { listAudit } from '../audit/audit.use-cases.ts';
 import { UnauthorizedError } from './authorize.ts';
 import { registerAccountPages } from './accounts.pages.ts';
 
-const Problem = Type.Object(
-  { type: Type.String(), title: Type.String(), status: Type.Integer(), errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))) },
-  { additionalProperties: true },
-);
 const Credentials = Type.Object({
   email: Type.String({ maxLength: 254, description: 'Adresse e-mail' }),
   password: Type.String({ maxLength: 256, description: 'Mot de passe (12 caractères au moins)' }),
@@ -45,14 +42,14 @@ export async function registerAccountsApi(app: App, deps: AppDeps): Promise<void
     '/api/v1/compte/inscription',
     {
       config: authRateLimit(deps),
-      schema: { tags, summary: 'Créer un compte (un e-mail de confirmation est envoyé)', body: Credentials, response: { 201: Type.Object({ id: Type.String() }), 400: Problem, 429: Problem } },
+      schema: { tags, summary: 'Créer un compte (un e-mail de confirmation est envoyé)', body: Credentials, response: { 201: Type.Object({ id: Type.String() }), 400: ProblemSchema, 429: ProblemSchema } },
     },
     async (request, reply) => reply.code(201).send(await signUp(accounts, request.body)),
   );
 
   app.post(
     '/api/v1/compte/verification',
-    { schema: { tags, summary: 'Confirmer l’adresse e-mail avec le jeton reçu', body: Type.Object({ jeton: Token }), response: { 204: Type.Null(), 400: Problem } } },
+    { schema: { tags, summary: 'Confirmer l’adresse e-mail avec le jeton reçu', body: Type.Object({ jeton: Token }), response: { 204: Type.Null(), 400: ProblemSchema } } },
     async (request, reply) => {
       await verifyEmail(accounts, request.body.jeton);
       return reply.code(204).send(null);
@@ -63,7 +60,7 @@ export async function registerAccountsApi(app: App, deps: AppDeps): Promise<void
     '/api/v1/compte/connexion',
     {
       config: authRateLimit(deps),
-      schema: { tags, summary: 'Se connecter (ouvre une session par cookie)', body: Credentials, response: { 200: CurrentAccount, 401: Problem, 403: Problem, 429: Problem } },
+      schema: { tags, summary: 'Se connecter (ouvre une session par cookie)', body: Credentials, response: { 200: CurrentAccount, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema } },
     },
     async (request, reply) => {
       const session = await login(accounts, request.body.email, request.body.password);
@@ -76,7 +73,7 @@ export async function registerAccountsApi(app: App, deps: AppDeps): Promise<void
 
   app.post(
     '/api/v1/compte/deconnexion',
-    { schema: { tags, summary: 'Se déconnecter (ferme la session)', response: { 204: Type.Null(), 401: Problem, 403: Problem } } },
+    { schema: { tags, summary: 'Se déconnecter (ferme la session)', response: { 204: Type.Null(), 401: ProblemSchema, 403: ProblemSchema } } },
     async (request, reply) => {
       requireAccount(request);
       await logout(accounts, request.sessionId!);
@@ -94,7 +91,7 @@ export async function registerAccountsApi(app: App, deps: AppDeps): Promise<void
         summary: 'Recevoir un lien pour choisir un nouveau mot de passe',
         description: 'Répond 202 que l’adresse ait un compte ou non.',
         body: Type.Object({ email: Type.String({ maxLength: 254 }) }),
-        response: { 202: Type.Object({ message: Type.String() }), 400: Problem, 429: Problem },
+        response: { 202: Type.Object({ message: Type.String() }), 400: ProblemSchema, 429: ProblemSchema },
       },
     },
     async (request, reply) => {
@@ -107,7 +104,7 @@ export async function registerAccountsApi(app: App, deps: AppDeps): Promise<void
     '/api/v1/compte/mot-de-passe',
     {
       config: authRateLimit(deps),
-      schema: { tags, summary: 'Choisir un nouveau mot de passe avec le jeton reçu', body: Type.Object({ jeton: Token, password: Type.String({ maxLength: 256 }) }), response: { 204: Type.Null(), 400: Problem, 429: Problem } },
+      schema: { tags, summary: 'Choisir un nouveau mot de passe avec le jeton reçu', body: Type.Object({ jeton: Token, password: Type.String({ maxLength: 256 }) }), response: { 204: Type.Null(), 400: ProblemSchema, 429: ProblemSchema } },
     },
     async (request, reply) => {
       await resetPassword(accounts, request.body.jeton, request.body.password);
@@ -117,7 +114,7 @@ export async function registerAccountsApi(app: App, deps: AppDeps): Promise<void
 
   app.get(
     '/api/v1/compte',
-    { schema: { tags, summary: 'Le compte connecté', response: { 200: CurrentAccount, 401: Problem } } },
+    { schema: { tags, summary: 'Le compte connecté', response: { 200: CurrentAccount, 401: ProblemSchema } } },
     async (request) => {
       const account = requireAccount(request);
       return { id: account.id, email: account.email, role: account.role, scopes: account.scopes, csrf_token: account.csrfToken };
@@ -146,8 +143,8 @@ export async function registerAccountsApi(app: App, deps: AppDeps): Promise<void
               at: Type.String(),
             }),
           ),
-          401: Problem,
-          403: Problem,
+          401: ProblemSchema,
+          403: ProblemSchema,
         },
       },
     },

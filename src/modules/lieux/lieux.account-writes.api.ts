@@ -1,4 +1,5 @@
 // HTTP writes on places by signed-in accounts; who may do what is decided in the use cases.
+import { ProblemSchema } from '../../server/plugins/errors.ts';
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../server/app.ts';
@@ -7,11 +8,7 @@ import { requireAccount } from '../../server/plugins/auth.ts';
 import { Lieu } from './lieux.schema.ts';
 import { createLieuAsAccount, unpublishLieuAsAccount, updateLieuAsAccount } from './lieux.account-writes.ts';
 
-const Problem = Type.Object(
-  { type: Type.String(), title: Type.String(), status: Type.Integer(), errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))) },
-  { additionalProperties: true },
-);
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 const security = 'Session par cookie et en-tête x-csrf-token ; réservé au gestionnaire du lieu, aux agents territoriaux de son territoire, aux modérateurs et administrateurs.';
 const Id = Type.Object({ id: Type.String({ maxLength: 100, description: 'Identifiant (UUID) du lieu' }) });
 

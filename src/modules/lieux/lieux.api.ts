@@ -1,20 +1,11 @@
 // JSON routes of the registry: one place by its id, in the standard's v1 field names.
+import { ProblemSchema } from '../../server/plugins/errors.ts';
 import { Type } from 'typebox';
 import type { App } from '../../server/app.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { Lieu } from './lieux.schema.ts';
 import { getPublishedLieu } from './lieux.use-cases.ts';
 
-const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    instance: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true },
-);
 
 export function registerLieuxApi(app: App, deps: AppDeps): void {
   app.get(
@@ -26,7 +17,7 @@ export function registerLieuxApi(app: App, deps: AppDeps): void {
         description:
           'Tous les champs du standard (listes pour les champs à plusieurs valeurs), plus les codes de l’EPCI, du département et de la région de la commune. Un lieu retiré du registre répond 410.',
         params: Type.Object({ id: Type.String({ maxLength: 100, description: 'Identifiant (UUID) du lieu' }) }),
-        response: { 200: Lieu, 404: Problem, 410: Problem },
+        response: { 200: Lieu, 404: ProblemSchema, 410: ProblemSchema },
       },
     },
     async (request) => getPublishedLieu(deps, request.params.id),

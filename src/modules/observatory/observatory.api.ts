@@ -1,6 +1,7 @@
 // JSON routes of the territorial observatory: the indicators of one territory (with broadband
 // and fragility figures and their vintages), the QPV list with their coverage, and the
 // "double fracture" list (JSON or CSV).
+import { ProblemSchema } from '../../server/plugins/errors.ts';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../server/app.ts';
 import type { AppDeps } from '../../server/deps.ts';
@@ -12,17 +13,6 @@ import { DEFAULT_DOUBLE_FRACTURE, DOUBLE_FRACTURE_SORTS, doubleFractureCsv } fro
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
-const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true },
-);
 
 const HautDebit = Type.Object({
   taux_ftth: Nullable(Type.Number({ description: 'Locaux raccordables / (logements + établissements), de 0 à 1' })),
@@ -131,7 +121,7 @@ export async function registerObservatoryApi(app: App, deps: AppDeps & { observa
           type: Type.Enum([...TERRITORY_TYPES], { description: 'france, region, departement, epci, commune ou qpv' }),
           code: Type.String({ minLength: 1, maxLength: 20, description: 'FR, code INSEE, SIREN d’EPCI ou code QPV' }),
         }),
-        response: { 200: IndicateursApi, 400: Problem, 404: Problem },
+        response: { 200: IndicateursApi, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (request) => {
@@ -175,7 +165,7 @@ export async function registerObservatoryApi(app: App, deps: AppDeps & { observa
           couvert: Type.Optional(Type.Boolean({ description: 'false : seulement les QPV sans lieu dedans ni à moins de 500 m' })),
           liste: Type.Optional(Type.Enum(['2015', '2024'])),
         }),
-        response: { 200: Type.Array(QpvApi), 400: Problem },
+        response: { 200: Type.Array(QpvApi), 400: ProblemSchema },
       },
     },
     async (request) => {
@@ -209,7 +199,7 @@ export async function registerObservatoryApi(app: App, deps: AppDeps & { observa
           limit: Type.Integer({ minimum: 1, maximum: 50_000, default: 1000 }),
           format: Type.Enum(['json', 'csv'], { default: 'json' }),
         }),
-        response: { 200: Type.Union([Type.Array(DoubleFractureApi), Type.String()]), 400: Problem },
+        response: { 200: Type.Union([Type.Array(DoubleFractureApi), Type.String()]), 400: ProblemSchema },
       },
     },
     async (request, reply) => {

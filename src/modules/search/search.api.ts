@@ -1,6 +1,7 @@
 // JSON search routes: GET /api/v1/lieux (around a point, in a territory, by text, by the
 // standard's enumerated fields, open now or at a date) and GET /api/v1/territoires/:type/:code/lieux.
 // Both read the in-memory snapshot of deps.search; no database access per request.
+import { ProblemSchema } from '../../server/plugins/errors.ts';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../server/app.ts';
 import type { AppDeps } from '../../server/deps.ts';
@@ -68,17 +69,6 @@ export const SearchResultApi = Type.Object({
   next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'À passer en « curseur » pour la page suivante ; null sur la dernière page' }),
 });
 
-const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: true }))),
-  },
-  { additionalProperties: true },
-);
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -133,7 +123,7 @@ export function registerSearchApi(app: App, deps: AppDeps): void {
         description:
           'Lieux publiés, filtrés par point et rayon, territoire, texte, champs énumérés du standard et horaires. Avec lat et lon : tri par distance croissante (puis nom) et distance en mètres dans chaque lieu, lieux sans position exclus ; sinon tri par nom. Pagination par curseur : repasser next_cursor dans « curseur ».',
         querystring: LieuxQuery,
-        response: { 200: SearchResultApi, 400: Problem },
+        response: { 200: SearchResultApi, 400: ProblemSchema },
       },
     },
     async (request) => searchLieux(search.current(), toSearchQuery(request.query, territoireOf(request.query)), clock.now()),
@@ -151,7 +141,7 @@ export function registerSearchApi(app: App, deps: AppDeps): void {
           code: Type.String({ minLength: 1, maxLength: 20, description: 'Code INSEE, SIREN pour un EPCI' }),
         }),
         querystring: TerritoireLieuxQuery,
-        response: { 200: SearchResultApi, 400: Problem, 404: Problem },
+        response: { 200: SearchResultApi, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (request) => {

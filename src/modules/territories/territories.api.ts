@@ -1,5 +1,6 @@
 // JSON routes of the administrative map: commune look-up (autocompletion, name or postal code)
 // and one territory with its parents.
+import { ProblemSchema } from '../../server/plugins/errors.ts';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../server/app.ts';
 import type { AppDeps } from '../../server/deps.ts';
@@ -44,16 +45,6 @@ export const TerritoireApi = Type.Object({
   nombreCommunes: Type.Optional(Type.Integer({ description: 'Communes du territoire (EPCI, département, région)' })),
 });
 
-const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    instance: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true },
-);
 
 const typeLabels: Record<TerritoryType, string> = {
   commune: 'Aucune commune',
@@ -115,7 +106,7 @@ export function registerTerritoriesApi(app: App, deps: AppDeps): void {
           q: Type.String({ minLength: 1, maxLength: 100, description: 'Nom ou code postal, même partiel' }),
           limit: Type.Integer({ minimum: 1, maximum: 50, default: DEFAULT_SEARCH_LIMIT }),
         }),
-        response: { 200: Type.Array(CommuneApi), 400: Problem },
+        response: { 200: Type.Array(CommuneApi), 400: ProblemSchema },
       },
     },
     async (request) => territories.searchCommunes(request.query.q, request.query.limit).map(toCommuneApi),
@@ -131,7 +122,7 @@ export function registerTerritoriesApi(app: App, deps: AppDeps): void {
           type: Type.Enum([...territoryTypes], { description: 'commune, epci, departement ou region' }),
           code: Type.String({ minLength: 1, maxLength: 20, description: 'Code INSEE, SIREN pour un EPCI' }),
         }),
-        response: { 200: TerritoireApi, 400: Problem, 404: Problem },
+        response: { 200: TerritoireApi, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (request) => {

@@ -2,6 +2,7 @@
 // RFC 9457 problem+json naming each bad field in French; anything unexpected is a logged 500
 // whose details never reach the client.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { DomainError, type FieldError } from '../../lib/errors.ts';
 
 interface AjvIssue {
@@ -64,6 +65,19 @@ export interface Problem {
   instance?: string;
   errors?: FieldError[];
 }
+
+/** Response schema of every error an API route may send (RFC 9457, with per-field errors). */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: true }))),
+  },
+  { additionalProperties: true },
+);
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(problem);
