@@ -2,6 +2,8 @@
 // the standard's enumerations (exact values, STANDARD.md §2) with rough real-world shares,
 // and the bits French place names and addresses are made of.
 
+import { dispositif_programmes_nationaux } from '../src/modules/lieux/lieux.schema.ts';
+
 export const SERVICES = [
   ['Aide aux démarches administratives', 0.72],
   ['Maîtrise des outils numériques du quotidien', 0.8],
@@ -38,19 +40,8 @@ export const FRAIS = [
   ['Payant', 0.1],
 ] as const;
 
-export const DISPOSITIFS = [
-  'Aidants Connect',
-  'Bibliothèques numérique de référence',
-  'Certification PIX',
-  'Conseillers numériques',
-  'Emmaüs Connect',
-  'France Services',
-  'Grande école du numérique',
-  'La Croix Rouge',
-  "Point d'accès numérique CAF",
-  'Promeneurs du net',
-  'Relais numérique (Emmaüs Connect)',
-] as const;
+// Every national programme is drawn with the same chance: the standard's list as is.
+export const DISPOSITIFS = dispositif_programmes_nationaux;
 
 export const FORMATIONS_LABELS = [
   'Formé à « Mon Espace Santé »',
