@@ -7,6 +7,7 @@ import type { AppDeps } from './deps.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerOpenapi } from './plugins/openapi.ts';
 import { registerStatic } from './plugins/static.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { renderHtmlError } from '../web/error-page.tsx';
 import { routeModules } from './routes.ts';
 
@@ -32,6 +33,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     done();
   });
   registerErrorHandling(app, renderHtmlError);
+  registerSecurityHeaders(app, deps.config);
   await registerStatic(app, deps);
   await registerOpenapi(app);
 
