@@ -65,6 +65,20 @@ function mapped(values: string[], table: Record<string, string>): string[] {
   return values.flatMap((v) => (table[v] ? [table[v]] : []));
 }
 
+const numeriquePrefix = 'numerique--';
+
+/**
+ * A data·inclusion thematique → standard service. The current codes come with or without
+ * their `numerique--` category prefix (data·inclusion's own files and Maillage's export carry
+ * it, some producers drop it), so both spellings are accepted; unknown codes give nothing.
+ */
+export function thematiqueToService(code: string): string | undefined {
+  const value = code.trim().toLowerCase();
+  if (thematiquesToServices[value]) return thematiquesToServices[value];
+  if (value.startsWith(numeriquePrefix)) return thematiquesToServices[value.slice(numeriquePrefix.length)];
+  return thematiquesToServices[numeriquePrefix + value];
+}
+
 /** data·inclusion ids are `source--id`; the local part is the structure's id in its source. */
 export function dataInclusionId(structure: Record<string, unknown>): string | null {
   return idOf(structure.id);
@@ -93,7 +107,7 @@ export function mapDataInclusionStructure(structure: Record<string, unknown>, se
     if (target) addValues(lieu, target[0], [target[1]]);
   }
   for (const service of services) {
-    addValues(lieu, 'services', mapped(list(service.thematiques), thematiquesToServices));
+    addValues(lieu, 'services', list(service.thematiques).flatMap((t) => thematiqueToService(t) ?? []));
     addValues(lieu, 'frais_a_charge', mapped(list(service.frais), fraisToFraisACharge));
     addValues(lieu, 'publics_specifiquement_adresses', mapped(list(service.publics), publicsToPublics));
     addValues(lieu, 'modalites_acces', mapped(list(service.modes_mobilisation), modesMobilisationToModalitesAcces));
