@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../../server/app.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { startQpvSync } from '../qpv/qpv.use-cases.ts';
+import { QpvLayer } from '../search/qpv-layer.ts';
 import { departementOfQpvCode } from '../qpv/qpv.file.ts';
 import { TERRITORY_TYPES, type TerritoryIndicators } from './observatory.indicators.ts';
 import { sharedObservatory, type Observatory } from './observatory.use-cases.ts';
@@ -102,7 +103,12 @@ function sourcesOf(indicators: TerritoryIndicators, millesimes: (string | undefi
 export async function registerObservatoryApi(app: App, deps: AppDeps & { observatory?: Observatory }): Promise<void> {
   const observatory = deps.observatory ?? sharedObservatory(deps.db, deps.config.referenceDir);
   // Keep place↔QPV links and the indicator cache current while the server runs.
-  const sync = await startQpvSync(deps.dbHandle, { proximityM: deps.config.qpvProximityM, logger: deps.logger });
+  // The search read model gets every new contour index: its QPV filters and fields use it.
+  const sync = await startQpvSync(deps.dbHandle, {
+    proximityM: deps.config.qpvProximityM,
+    logger: deps.logger,
+    onContours: (index, version) => deps.search.setQpvLayer(index.size > 0 ? new QpvLayer(index, deps.config.qpvProximityM, version) : undefined),
+  });
   const unfollow = await observatory.follow(deps.dbHandle, deps.logger);
   app.addHook('onClose', async () => {
     await unfollow();

@@ -1,7 +1,7 @@
 // QPV reference: loading contour files, and keeping each place's QPV links (the QPV it lies
 // in, those within the configured distance) in step with places and contours.
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DbHandle } from '../../db/kysely.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -14,6 +14,7 @@ import {
   listPlacePositions,
   listQpvShapes,
   maxChangeSeq,
+  qpvVersion,
   replaceLieuQpv,
   upsertQpvShapes,
 } from './qpv.repository.ts';
@@ -53,6 +54,7 @@ export async function loadQpvFiles(
     }
   }
   const placesLinked = reports.some((r) => r.loaded > 0) ? await recomputeLieuQpv(db, { proximityM: options.proximityM }) : 0;
+  if (reports.some((r) => r.loaded > 0)) await notifyQpvChanged(db);
   return { files: reports, placesLinked };
 }
 
@@ -96,26 +98,46 @@ export async function qpvOfPlace(db: Kysely<Database>, lieuId: string): Promise<
 }
 
 export interface QpvSync {
-  /** Recomputes the links of places changed since the last run (reads lieu_changes). */
+  /** Reloads the contours if they changed, then recomputes the links of places changed since the last run. */
   catchUp(): Promise<number>;
   stop(): Promise<void>;
 }
 
+export const QPV_CHANNEL = 'qpv_changed';
+
+/** Tells running servers that the contours changed (they reload them: startQpvSync). */
+export async function notifyQpvChanged(db: Kysely<Database>): Promise<void> {
+  await sql`SELECT pg_notify(${QPV_CHANNEL}, '')`.execute(db);
+}
+
 /**
  * Keeps lieu_qpv current: follows the lieu_changes log from its current end, woken by the
- * 'lieux_changed' notification (whatever its payload). Runs are serialised.
+ * 'lieux_changed' notification (whatever its payload). Also follows the contours (qpv_changed
+ * notification, and their fingerprint checked on every run) and hands each new contour index
+ * to `onContours` (the search read model computes its QPV filters from it). Runs are serialised.
  */
 export async function startQpvSync(
   handle: Pick<DbHandle, 'db' | 'listen'>,
-  options: { proximityM?: number; logger?: Logger } = {},
+  options: { proximityM?: number; logger?: Logger; onContours?: (index: QpvIndex, version: string) => void } = {},
 ): Promise<QpvSync> {
   const { db } = handle;
   let seq = await maxChangeSeq(db);
+  let contours: { index: QpvIndex; version: string } | undefined;
+  const refreshContours = async (): Promise<QpvIndex> => {
+    const version = await qpvVersion(db);
+    if (contours?.version !== version) {
+      contours = { index: await loadQpvIndex(db), version };
+      options.onContours?.(contours.index, version);
+    }
+    return contours.index;
+  };
+  await refreshContours();
   let running: Promise<number> = Promise.resolve(0);
   const run = async (): Promise<number> => {
+    const index = await refreshContours();
     const changes = await changedPlaceIdsSince(db, seq);
     if (changes.ids.length === 0) return 0;
-    const count = await recomputeLieuQpv(db, { ids: changes.ids, proximityM: options.proximityM });
+    const count = await recomputeLieuQpv(db, { ids: changes.ids, proximityM: options.proximityM, index });
     seq = changes.seq;
     return count;
   };
@@ -123,13 +145,16 @@ export async function startQpvSync(
     running = running.catch(() => 0).then(run);
     return running;
   };
-  const unlisten = await handle.listen('lieux_changed', () => {
+  const wake = () => {
     catchUp().catch((error: unknown) => options.logger?.error({ err: error }, 'QPV links refresh failed'));
-  });
+  };
+  const unlisten = await handle.listen('lieux_changed', wake);
+  const unlistenContours = await handle.listen(QPV_CHANNEL, wake);
   return {
     catchUp,
     async stop() {
       await unlisten();
+      await unlistenContours();
       await running.catch(() => 0);
     },
   };

@@ -16,6 +16,7 @@ import { territoireCodes } from './search.fields.ts';
 import { decodeItem } from './search.item.ts';
 import type { SearchItem, SearchQuery, SearchResult } from './search.types.ts';
 import { FUZZY_MIN_LENGTH, wordMatchesToken } from './text-match.ts';
+import { applyWithoutQpv } from './qpv-layer.ts';
 
 export function searchLieux(snapshot: SearchSnapshot, query: SearchQuery, now: Date): SearchResult {
   const prepared = prepareQuery(query, now);
@@ -41,6 +42,10 @@ function candidateBitset(snapshot: SearchSnapshot, query: PreparedQuery): Bitset
     andInPlace(bits, bitsetOf(snapshot, values.flatMap((v) => index.get(v) ?? [])));
   }
   for (const word of query.words) andInPlace(bits, bitsetOf(snapshot, tokenPostingsFor(snapshot, word)));
+  if (query.qpv) {
+    if (snapshot.qpv) snapshot.qpv.apply(snapshot, bits, query.qpv);
+    else applyWithoutQpv(bits, query.qpv);
+  }
   return bits;
 }
 
@@ -187,8 +192,11 @@ function openBitset(snapshot: SearchSnapshot, at: Date): Bitset {
 }
 
 function itemAt(snapshot: SearchSnapshot, position: number, distance?: number): SearchItem {
-  const item = decodeItem(snapshot.records[position]!.item) as unknown as SearchItem;
+  const record = snapshot.records[position]!;
+  const item = decodeItem(record.item) as unknown as SearchItem;
   if (distance !== undefined) item.distance = distance;
+  const qpv = snapshot.qpv?.of(record);
+  if (qpv?.length) item.qpv = [...qpv];
   return item;
 }
 

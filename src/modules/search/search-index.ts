@@ -10,6 +10,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { buildSnapshot, emptySnapshot, patchRecords, type PlaceRecord, type SearchSnapshot } from './read-model.ts';
 import { changesSince, currentChangeSeq, forEachPublishedRow } from './search.repository.ts';
 import { createInterner, toPlaceRecord } from './search.item.ts';
+import type { QpvLayer } from './qpv-layer.ts';
 
 export const CHANGE_CHANNEL = 'lieux_changed';
 const LOOKBACK_SEQ = 100;
@@ -44,6 +45,8 @@ export class SearchIndex {
   private fullRequested = false;
   /** Shares repeated strings between the records of successive snapshots; renewed on full reloads. */
   private intern = createInterner();
+  /** QPV contours given by the qpv module (setQpvLayer), attached to every snapshot. */
+  private qpvLayer: QpvLayer | undefined;
 
   private constructor(
     private readonly handle: DbHandle,
@@ -65,6 +68,19 @@ export class SearchIndex {
   /** The snapshot to search now; never changes under a running search (swapped whole). */
   current(): SearchSnapshot {
     return this.snapshot;
+  }
+
+  /**
+   * Attaches the QPV contours to the current snapshot and the next ones (the qpv module calls
+   * this at start and whenever contours are reloaded). The snapshot is swapped whole.
+   */
+  setQpvLayer(layer: QpvLayer | undefined): void {
+    this.qpvLayer = layer;
+    this.snapshot = { ...this.snapshot, qpv: layer };
+  }
+
+  get qpvVersion(): string | undefined {
+    return this.qpvLayer?.version;
   }
 
   /** lieu_changes.seq covered by the current snapshot. */
@@ -160,7 +176,7 @@ export class SearchIndex {
         return loadSnapshot(trx, version, this.intern);
       });
     if (this.closed || next === previous) return;
-    this.snapshot = next;
+    this.snapshot = this.qpvLayer ? { ...next, qpv: this.qpvLayer } : next;
     this.options.logger?.debug({ version: next.version, size: next.size, ms: Date.now() - started }, 'search index rebuilt');
   }
 }

@@ -10,6 +10,14 @@ import { searchLieuxSql } from './search.repository.ts';
 import { enumeratedFieldValues, enumeratedFields, territoireTypes, type EnumeratedField } from './search.fields.ts';
 import type { SearchQuery, SearchResult } from './search.types.ts';
 import type { SearchSnapshot } from './read-model.ts';
+import { QpvLayer } from './qpv-layer.ts';
+import { loadQpvFiles, loadQpvIndex } from '../qpv/qpv.use-cases.ts';
+import { qpvVersion } from '../qpv/qpv.repository.ts';
+
+// Real 2015 contours of Rennes (multipolygons) and places scattered over and around them.
+const QPV_FILE = '../shared/data/qpv/qpv-2015-rennes.geojson';
+const QPV_PROXIMITY_M = 300;
+const qpvCodes = ['QP035001', 'QP035002', 'QP035003', 'QP035004', 'QP035005', 'QP035006'];
 
 const values = { ...enumeratedFieldValues, typologie: ['EPN', 'BIB', 'CAF', 'MUNI', 'ASSO'] } as Record<EnumeratedField, readonly string[]>;
 const words = ['mediatheque', 'espace', 'numerique', 'maison', 'france', 'services', 'cyber', 'bibliotheque', 'centre', 'social',
@@ -22,7 +30,24 @@ let snapshot: SearchSnapshot;
 beforeAll(async () => {
   handle = await createTestDatabase();
   await insertLieux(handle.db, randomLieux(seededRandom(42), 400, values));
-  snapshot = await loadSnapshot(handle.db);
+  const index = await (async () => {
+    await loadQpvFiles(handle.db, [QPV_FILE], { proximityM: QPV_PROXIMITY_M });
+    return loadQpvIndex(handle.db);
+  })();
+  const random = seededRandom(7);
+  const nearQpv = randomLieux(random, 160, values).map((place, i) => {
+    const [minLon, minLat, maxLon, maxLat] = index.shapes[i % index.shapes.length]!.bbox;
+    const margin = 0.006; // ~450 m: inside, in holes and bays, near and beyond the 300 m
+    return {
+      ...place,
+      latitude: place.latitude === null ? null : minLat - margin + random() * (maxLat - minLat + 2 * margin),
+      longitude: place.longitude === null ? null : minLon - margin + random() * (maxLon - minLon + 2 * margin),
+    };
+  });
+  await insertLieux(handle.db, nearQpv);
+  // The links table the SQL reference reads, recomputed for the places just inserted.
+  await loadQpvFiles(handle.db, [QPV_FILE], { proximityM: QPV_PROXIMITY_M });
+  snapshot = { ...(await loadSnapshot(handle.db)), qpv: new QpvLayer(index, QPV_PROXIMITY_M, await qpvVersion(handle.db)) };
 });
 
 afterAll(async () => {
@@ -75,6 +100,16 @@ function randomQuery(random: () => number): SearchQuery {
     }
   }
   query.filters = filters;
+  if (random() < 0.35) {
+    const qpv: NonNullable<SearchQuery['qpv']> = {};
+    const kind = random();
+    const code = () => (random() < 0.1 ? 'QP066007' : qpvCodes[Math.floor(random() * qpvCodes.length)]!);
+    if (kind < 0.3) qpv.dans = random() < 0.7 ? [code()] : [code(), code()];
+    else if (kind < 0.5) qpv.proche = [code()];
+    else if (kind < 0.75) qpv.en_qpv = random() < 0.6;
+    else qpv.proche_qpv = random() < 0.6;
+    query.qpv = qpv;
+  }
   if (random() < 0.25) {
     // Whole 2025 including holidays, at random local times, sometimes exactly on the hour.
     const day = new Date(Date.UTC(2025, 0, 1) + Math.floor(random() * 365) * 86_400_000);
@@ -128,4 +163,26 @@ describe('read model and SQL reference agree', () => {
     expect(nonEmpty).toBeGreaterThan(60);
     expect(multiPage).toBeGreaterThan(25);
   }, 240_000);
+
+  it('with QPV filters, and the QPV of each item, on places over and around the Rennes QPVs', async () => {
+    const random = seededRandom(99);
+    const now = new Date('2025-06-12T10:00:00+02:00');
+    const totals: number[] = [];
+    for (let n = 0; n < 60; n++) {
+      const query = { ...randomQuery(random), point: undefined, rayon_km: undefined, territoire: undefined, q: undefined };
+      query.qpv ??= { en_qpv: true };
+      const memory = searchLieux(snapshot, query, now);
+      const reference = await searchLieuxSql(handle.db, query, now);
+      const context = JSON.stringify({ n, query });
+      expect(memory.items, context).toEqual(reference.items);
+      expect(memory.total, context).toBe(reference.total);
+      totals.push(memory.total);
+    }
+    // Both inside and near links exist, and the filters select something without selecting everything.
+    expect(totals.filter((t) => t > 0).length).toBeGreaterThan(30);
+    const all = searchLieux(snapshot, { limit: 100, qpv: { proche_qpv: true } }, now);
+    expect(all.items.some((i) => i.qpv?.some((q) => q.relation === 'dans'))).toBe(true);
+    expect(all.items.some((i) => i.qpv?.every((q) => q.relation === 'proche'))).toBe(true);
+    expect(all.total).toBeLessThan(snapshot.size);
+  }, 120_000);
 });

@@ -28,6 +28,28 @@ const pagingParams = {
   curseur: Type.Optional(Type.String({ maxLength: 2000, description: 'Valeur next_cursor de la page précédente, pour la page suivante' })),
 };
 
+// QPV attributes are computed from the contours (qpv module), not fields of the standard.
+const qpvParams = {
+  qpv: Type.Optional(Type.Array(Type.String(), { description: 'Répétable. Code QPV (ex. QP035003) : lieux situés dans un de ces quartiers prioritaires.' })),
+  qpv_proche: Type.Optional(
+    Type.Array(Type.String(), { description: 'Répétable. Code QPV : lieux situés dans un de ces quartiers ou à moins de la distance configurée de son contour (300 m par défaut).' }),
+  ),
+  en_qpv: Type.Optional(Type.Boolean({ description: 'true : lieux situés dans un quartier prioritaire (QPV) ; false : hors de tout QPV.' })),
+  proche_qpv: Type.Optional(
+    Type.Boolean({ description: 'true : lieux dans un QPV ou à moins de la distance configurée (300 m par défaut) ; false : ni dans ni près d’un QPV.' }),
+  ),
+};
+
+export const QpvItemApi = Type.Object(
+  {
+    code: Type.String({ description: 'Code du QPV (QP… liste 2015, QN… liste 2024)' }),
+    nom: Type.String(),
+    relation: Type.Enum(['dans', 'proche'], { description: 'dans : le lieu est dans le quartier ; proche : à moins de la distance configurée de son contour' }),
+    distance_m: Type.Number({ description: '0 dans le quartier, sinon distance au contour en mètres' }),
+  },
+  { additionalProperties: false },
+);
+
 const filterParams = {
   lat: Type.Optional(Type.Number({ description: 'Latitude WGS84 du point de recherche (avec lon) : tri par distance' })),
   lon: Type.Optional(Type.Number({ description: 'Longitude WGS84 du point de recherche (avec lat)' })),
@@ -42,6 +64,7 @@ const filterParams = {
   ouvert_maintenant: Type.Optional(Type.Boolean({ description: 'true : seulement les lieux ouverts en ce moment (selon leurs horaires)' })),
   ouvert_le: Type.Optional(Type.String({ description: 'Date et heure ISO 8601 : seulement les lieux ouverts à cet instant (ex. 2025-03-14T10:30:00+01:00)' })),
   ...enumParams,
+  ...qpvParams,
   ...pagingParams,
 };
 
@@ -60,6 +83,12 @@ export const SearchItemApi = Type.Object(
   {
     ...Lieu.properties,
     distance: Type.Optional(Type.Integer({ description: 'Distance au point de recherche, en mètres (seulement avec lat et lon)' })),
+    qpv: Type.Optional(
+      Type.Array(QpvItemApi, {
+        description:
+          'Calculé (hors standard) : quartiers prioritaires où se trouve le lieu ou proches de lui, du plus proche au plus loin. Absent quand il n’y en a aucun.',
+      }),
+    ),
   },
 );
 
@@ -95,6 +124,12 @@ export function toSearchQuery(params: FilterParams, territoire?: SearchQuery['te
   const filters: SearchQuery['filters'] = {};
   for (const field of enumeratedFields) if (params[field]?.length) filters[field] = params[field];
   query.filters = filters;
+  const qpv: NonNullable<SearchQuery['qpv']> = {};
+  if (params.qpv?.length) qpv.dans = params.qpv;
+  if (params.qpv_proche?.length) qpv.proche = params.qpv_proche;
+  if (params.en_qpv !== undefined) qpv.en_qpv = params.en_qpv;
+  if (params.proche_qpv !== undefined) qpv.proche_qpv = params.proche_qpv;
+  if (Object.keys(qpv).length) query.qpv = qpv;
   if (errors.length) throw new ValidationError(errors, 'Paramètres invalides');
   return query;
 }

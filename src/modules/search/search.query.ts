@@ -5,6 +5,7 @@ import { decodeCursor, type CursorKey } from './cursor.ts';
 import { enumeratedFieldValues, territoireTypes, type EnumeratedField } from './search.fields.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, type SearchQuery } from './search.types.ts';
 import { queryWords } from './text-match.ts';
+import type { QpvFilter } from './qpv-layer.ts';
 
 export const MAX_Q_LENGTH = 200;
 export const MAX_RAYON_KM = 20_000;
@@ -15,6 +16,7 @@ export interface PreparedQuery {
   words: string[];
   territoire?: SearchQuery['territoire'];
   filters: [EnumeratedField, readonly string[]][];
+  qpv?: QpvFilter;
   openAt?: Date;
   limit: number;
   after?: CursorKey;
@@ -69,6 +71,7 @@ export function prepareQuery(query: SearchQuery, now: Date): PreparedQuery {
     }
     filters.push([field as EnumeratedField, [...new Set(values)]]);
   }
+  const qpv = prepareQpvFilter(query.qpv, fail);
   if (query.ouvert_le !== undefined && Number.isNaN(query.ouvert_le.getTime())) {
     fail('ouvert_le', '« ouvert_le » doit être une date et heure ISO 8601 (ex. 2025-03-14T10:30:00+01:00).');
   }
@@ -96,8 +99,27 @@ export function prepareQuery(query: SearchQuery, now: Date): PreparedQuery {
     words: queryWords(query.q),
     territoire,
     filters,
+    qpv,
     openAt: query.ouvert_le ?? (query.ouvert_maintenant ? now : undefined),
     limit,
     after,
   };
+}
+
+/** QPV codes of both lists: 2015 (QP + 6 digits) and 2024 (QN + 5 characters + letter). */
+export const QPV_CODE = /^Q[PN][0-9A-Z]{5,8}$/;
+
+function prepareQpvFilter(filter: QpvFilter | undefined, fail: (field: string, message: string, value?: unknown) => void): QpvFilter | undefined {
+  if (!filter) return undefined;
+  const result: QpvFilter = {};
+  for (const [field, codes] of [['qpv', filter.dans], ['qpv_proche', filter.proche]] as const) {
+    if (codes === undefined || codes.length === 0) continue;
+    const bad = codes.filter((code) => !QPV_CODE.test(code));
+    if (bad.length) fail(field, `« ${field} » doit être un code QPV (ex. QP035003, QN03501M).`, bad);
+    if (field === 'qpv') result.dans = [...new Set(codes)];
+    else result.proche = [...new Set(codes)];
+  }
+  if (filter.en_qpv !== undefined) result.en_qpv = filter.en_qpv;
+  if (filter.proche_qpv !== undefined) result.proche_qpv = filter.proche_qpv;
+  return Object.keys(result).length ? result : undefined;
 }

@@ -19,6 +19,7 @@ import { prepareQuery, type PreparedQuery } from './search.query.ts';
 import type { SearchItem, SearchQuery, SearchResult } from './search.types.ts';
 import { FUZZY_MIN_LENGTH } from './text-match.ts';
 import { toApiV1 } from '../lieux/lieux.schema.ts';
+import type { QpvFilter, QpvItem } from './qpv-layer.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -85,6 +86,7 @@ function conditions(query: PreparedQuery): RawBuilder<unknown>[] {
     where.push(sql`${sql.ref(territoireColumns[query.territoire.type])} = ANY(${codes}::text[])`);
   }
   for (const [field, values] of query.filters) where.push(sql`${sql.ref(field)} && ${values}::text[]`);
+  if (query.qpv) where.push(...qpvConditions(query.qpv));
   for (const word of query.words) {
     const fuzzy =
       word.length >= FUZZY_MIN_LENGTH
@@ -120,7 +122,7 @@ export async function searchLieuxSql(db: Db, query: SearchQuery, now: Date): Pro
   const after = afterCursor(prepared) ?? sql`true`;
   const page = await sql<Candidate>`SELECT * FROM (${inner}) s WHERE ${radius} AND ${after}
     ORDER BY ${order} LIMIT ${prepared.limit + 1}`.execute(db);
-  return toResult(prepared, counted.rows[0]!.total, page.rows);
+  return withQpvItems(db, toResult(prepared, counted.rows[0]!.total, page.rows));
 }
 
 async function searchWithOpenFilter(
@@ -150,7 +152,7 @@ async function searchWithOpenFilter(
       : await db.selectFrom('lieux').selectAll().where('id', 'in', pageIds.map((c) => c.id)).execute();
   const byId = new Map(rows.map((row) => [row.id, row]));
   const page = pageIds.map((c) => ({ ...byId.get(c.id)!, distance: c.distance }));
-  return toResult(prepared, open.length, page);
+  return withQpvItems(db, toResult(prepared, open.length, page));
 }
 
 function toResult(prepared: PreparedQuery, total: number, rows: Candidate[]): SearchResult {
@@ -173,4 +175,41 @@ function toResult(prepared: PreparedQuery, total: number, rows: Candidate[]): Se
           })
         : null,
   };
+}
+
+// ---------------------------------------------------------------- QPV (lieu_qpv, filled by the qpv module)
+
+function qpvConditions(filter: QpvFilter): RawBuilder<unknown>[] {
+  const linked = (extra: RawBuilder<unknown>) =>
+    sql`EXISTS (SELECT 1 FROM lieu_qpv lq WHERE lq.lieu_id = lieux.id AND ${extra})`;
+  const where: RawBuilder<unknown>[] = [];
+  if (filter.dans) where.push(linked(sql`lq.relation = 'dans' AND lq.code_qp = ANY(${filter.dans}::text[])`));
+  if (filter.proche) where.push(linked(sql`lq.code_qp = ANY(${filter.proche}::text[])`));
+  if (filter.en_qpv !== undefined) where.push(sql`${filter.en_qpv ? sql`` : sql`NOT `}${linked(sql`lq.relation = 'dans'`)}`);
+  if (filter.proche_qpv !== undefined) where.push(sql`${filter.proche_qpv ? sql`` : sql`NOT `}${linked(sql`true`)}`);
+  return where;
+}
+
+/** Adds each item's `qpv` (nearest first, then by code), as the read model does. */
+async function withQpvItems(db: Db, result: SearchResult): Promise<SearchResult> {
+  if (result.items.length === 0) return result;
+  const rows = await db
+    .selectFrom('lieu_qpv')
+    .innerJoin('qpv', 'qpv.code', 'lieu_qpv.code_qp')
+    .select(['lieu_qpv.lieu_id', 'lieu_qpv.code_qp', 'qpv.nom', 'lieu_qpv.relation', 'lieu_qpv.distance_m'])
+    .where('lieu_qpv.lieu_id', 'in', result.items.map((item) => item.id))
+    .orderBy('lieu_qpv.distance_m')
+    .orderBy(sql`lieu_qpv.code_qp COLLATE "C"`)
+    .execute();
+  const byPlace = new Map<string, QpvItem[]>();
+  for (const row of rows) {
+    const list = byPlace.get(row.lieu_id) ?? [];
+    list.push({ code: row.code_qp, nom: row.nom, relation: row.relation, distance_m: row.distance_m });
+    byPlace.set(row.lieu_id, list);
+  }
+  for (const item of result.items) {
+    const qpv = byPlace.get(item.id);
+    if (qpv) item.qpv = qpv;
+  }
+  return result;
 }

@@ -2,6 +2,7 @@
 // the same query and must return the same places in the same order.
 import type { Lieu } from '../lieux/lieux.schema.ts';
 import type { EnumeratedField, TerritoireType } from './search.fields.ts';
+import type { QpvFilter, QpvItem } from './qpv-layer.ts';
 
 export interface SearchQuery {
   /** Search around this point: results are sorted by distance and carry `distance` (metres). */
@@ -14,6 +15,8 @@ export interface SearchQuery {
   territoire?: { type: TerritoireType; code: string };
   /** Enumerated fields: OR within one field's values, AND across fields. */
   filters?: Partial<Record<EnumeratedField, readonly string[]>>;
+  /** Priority neighbourhoods (QPV): places in or near given QPVs, or in / near any (qpv-layer.ts). */
+  qpv?: QpvFilter;
   /** Keep places open at `now` (the third argument of searchLieux). */
   ouvert_maintenant?: boolean;
   /** Keep places open at this instant (per their `horaires`, evaluated by isOpenAt). */
@@ -24,8 +27,11 @@ export interface SearchQuery {
   curseur?: string;
 }
 
-/** A place as the public API shows it (standard field names), plus `distance` near a point. */
-export type SearchItem = Lieu & { distance?: number };
+/**
+ * A place as the public API shows it (standard field names), plus `distance` near a point and,
+ * computed beside the standard's fields, `qpv` (omitted when the place is in or near no QPV).
+ */
+export type SearchItem = Lieu & { distance?: number; qpv?: QpvItem[] };
 
 export interface SearchResult {
   /** Number of places matching the query (all pages). */
