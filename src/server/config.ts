@@ -28,6 +28,8 @@ export interface Config {
   mailFrom: string;
   /** Requests per minute and per IP on sign-in, sign-up and password reset. */
   authRateLimitPerMinute: number;
+  /** Scheduled source syncs (`MAILLAGE_JOBS`): `serve` runs the worker and the scheduler when enabled. */
+  jobs: { enabled: boolean; retryLimit: number; retryDelaySeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +59,13 @@ function parseDistance(name: string, value: string | undefined, fallback: number
   return metres;
 }
 
+function parseCount(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new ConfigError(`${name} doit être un entier entre 0 et ${max} (reçu « ${value} »)`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -84,5 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     smtpUrl: env.MAILLAGE_SMTP_URL?.trim() || undefined,
     mailFrom: env.MAILLAGE_MAIL_FROM || 'Maillage <ne-pas-repondre@maillage.local>',
     authRateLimitPerMinute: parsePort(env.MAILLAGE_AUTH_RATE_LIMIT, 10),
+    jobs: {
+      enabled: parseBoolean('MAILLAGE_JOBS', env.MAILLAGE_JOBS?.replace(/^on$/i, 'true').replace(/^off$/i, 'false'), true),
+      retryLimit: parseCount('MAILLAGE_JOBS_RETRY_LIMIT', env.MAILLAGE_JOBS_RETRY_LIMIT, 3, 20),
+      retryDelaySeconds: parseCount('MAILLAGE_JOBS_RETRY_DELAY', env.MAILLAGE_JOBS_RETRY_DELAY, 60, 86_400),
+    },
   };
 }

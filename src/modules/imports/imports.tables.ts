@@ -13,6 +13,8 @@ export interface SourcesTable {
   mapping: ColumnType<unknown, string | null, string | null>;
   priority: Generated<number>;
   schedule: string | null;
+  /** When the schedule is next due (migration 0010); null without a schedule. */
+  next_sync_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -35,6 +37,8 @@ export interface ImportRunsTable {
   new: number;
   updated: number;
   unchanged: number;
+  /** New records attached to another source's place (migration 0012). */
+  merged: Generated<number>;
   removed: number;
   unpublished: number;
   warnings: number;

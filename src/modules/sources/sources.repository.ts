@@ -38,3 +38,30 @@ export async function listSources(db: Db): Promise<(SourceRow & { places: number
 export async function listRuns(db: Db, sourceId: string, limit: number): Promise<ImportRunRow[]> {
   return db.selectFrom('import_runs').selectAll().where('source_id', '=', sourceId).orderBy('started_at', 'desc').limit(limit).execute();
 }
+
+export async function findSourceById(db: Db, id: string): Promise<SourceRow | undefined> {
+  return db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Scheduled sources whose next sync is due at `now`, or not computed yet. */
+export async function listDueSources(db: Db, now: Date): Promise<SourceRow[]> {
+  return db
+    .selectFrom('sources')
+    .selectAll()
+    .where('schedule', 'is not', null)
+    .where((eb) => eb.or([eb('next_sync_at', 'is', null), eb('next_sync_at', '<=', now)]))
+    .orderBy('name')
+    .execute();
+}
+
+/** Compare-and-set of the next due time: true for the one caller that moved it. */
+export async function advanceNextSync(db: Db, id: string, expected: Date | null, next: Date): Promise<boolean> {
+  let query = db.updateTable('sources').set({ next_sync_at: next }).where('id', '=', id);
+  query = expected === null ? query.where('next_sync_at', 'is', null) : query.where('next_sync_at', '=', expected);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function findRunOfSource(db: Db, sourceId: string, runId: string): Promise<ImportRunRow | undefined> {
+  return db.selectFrom('import_runs').selectAll().where('source_id', '=', sourceId).where('id', '=', runId).executeTakeFirst();
+}

@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { parseMapping, type SourceMapping } from '../imports/imports.mapping.ts';
 import { importFormats, type ImportFormat } from '../imports/imports.read.ts';
 import * as repo from './sources.repository.ts';
+import { nextScheduledAt, scheduleProblem } from './sources.schedule.ts';
 
 export type SourcesDeps = { db: Kysely<Database>; clock: Clock };
 
@@ -35,8 +36,6 @@ export interface NewSource {
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{1,62}$/;
-// Five cron fields, or a shorthand: enough to catch typos; the scheduler interprets them.
-const SCHEDULE = /^(@(hourly|daily|weekly|monthly)|(\S+\s+){4}\S+)$/;
 
 export function toSource(row: repo.SourceRow): Source {
   return {
@@ -73,9 +72,8 @@ export function validateNewSource(input: NewSource): { ok: true; value: Omit<Sou
     }
   }
   const schedule = input.schedule?.trim() || null;
-  if (schedule !== null && !SCHEDULE.test(schedule)) {
-    errors.push({ field: 'schedule', value: schedule, message: 'La planification doit être une expression cron à 5 champs (ex. « 0 3 * * * ») ou @daily, @weekly…' });
-  }
+  const scheduleError = schedule === null ? null : scheduleProblem(schedule);
+  if (scheduleError !== null) errors.push({ field: 'schedule', value: schedule, message: scheduleError });
   let mapping: SourceMapping | null = null;
   if (input.mapping !== undefined && input.mapping !== null) {
     try {
@@ -105,6 +103,7 @@ export async function addSource(deps: SourcesDeps, input: NewSource): Promise<So
     id: randomUUID(),
     ...result.value,
     mapping: result.value.mapping === null ? null : JSON.stringify(result.value.mapping),
+    next_sync_at: result.value.schedule === null ? null : nextScheduledAt(result.value.schedule, now),
     created_at: now,
     updated_at: now,
   });
