@@ -16,8 +16,9 @@ import { registerObservatoryApi } from '../modules/observatory/observatory.api.t
 import { registerObservatoryPages } from '../modules/observatory/observatory.pages.ts';
 import { registerExportsApi } from '../modules/exports/exports.api.ts';
 import { registerExportPages } from '../modules/exports/exports.pages.tsx';
+import { registerEmbedPages } from '../modules/embed/embed.pages.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];

@@ -213,6 +213,7 @@ export function buildAssetStore(options: AssetOptions = {}): AssetStore {
   store.add('print.css', fs.readFileSync(path.join(ownAssets, 'print.css')));
   store.add('dsfr.js', dsfrJs());
   for (const file of ['app.js', 'map.js']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
+  for (const file of ['embed.js', 'maillage-carte.js', 'integrer.js', 'embed.css']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
   store.add('maplibre-gl.css', fs.readFileSync(path.join(maplibreDist, 'maplibre-gl.css')));
   store.addDirectory('maplibre-gl', maplibreDist, ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl-shared.mjs']);
   store.addFile(path.join(dsfrDist, 'favicon/favicon.svg'), 'favicon.svg');
