@@ -5,6 +5,7 @@ import { registerAccountsApi } from '../modules/accounts/accounts.api.ts';
 import { registerLieuxAccountWritesApi } from '../modules/lieux/lieux.account-writes.api.ts';
 import { registerSitePages } from '../web/pages/site.pages.ts';
 import { registerSearchPages } from '../modules/search/search.pages.ts';
+import { registerOrientationPages } from '../modules/search/orientation.pages.ts';
 import { registerLieuxPages } from '../modules/lieux/lieux.pages.ts';
 import { registerReportPages } from '../modules/reports/reports.pages.ts';
 import { registerTerritoryPages } from '../modules/territories/territories.pages.ts';
@@ -21,4 +22,4 @@ import { registerEmbedPages } from '../modules/embed/embed.pages.ts';
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];

@@ -211,8 +211,13 @@ export function buildAssetStore(options: AssetOptions = {}): AssetStore {
   ];
   store.add('site.css', banner + parts.join('\n'));
   store.add('print.css', fs.readFileSync(path.join(ownAssets, 'print.css')));
+  // Orientation pages only: the DSFR stepper and radios stay out of every other page's bundle.
+  store.add('orientation.css', [
+    ...(['stepper', 'radio'] as const).map((c) => readCss(store, path.join(dsfrDist, `component/${c}/${c}.min.css`))),
+    fs.readFileSync(path.join(ownAssets, 'orientation.css'), 'utf8'),
+  ].join('\n'));
   store.add('dsfr.js', dsfrJs());
-  for (const file of ['app.js', 'map.js']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
+  for (const file of ['app.js', 'map.js', 'orientation.js']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
   for (const file of ['embed.js', 'maillage-carte.js', 'integrer.js', 'embed.css']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
   store.add('maplibre-gl.css', fs.readFileSync(path.join(maplibreDist, 'maplibre-gl.css')));
   store.addDirectory('maplibre-gl', maplibreDist, ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl-shared.mjs']);

@@ -30,6 +30,7 @@ export interface PageProps {
 
 const nav = [
   { href: '/', label: 'Trouver un lieu' },
+  { href: '/orientation', label: 'Orienter une personne' },
   { href: '/territoires', label: 'Les lieux par territoire' },
   { href: '/donnees', label: 'Données ouvertes' },
 ];

@@ -40,6 +40,16 @@ export function HomePage({ ctx, values, total }: { ctx: PageContext; values: Sea
             <p>Des ordinateurs, une imprimante et une connexion à votre disposition.</p>
           </div>
         </div>
+        <div class="fr-callout fr-mb-4w">
+          <h2 class="fr-callout__title fr-h4">Vous accompagnez une personne ?</h2>
+          <p class="fr-callout__text">
+            Travailleurs sociaux, aidants, bibliothécaires : trouvez en quatre questions les lieux qui lui conviennent et imprimez-lui
+            une fiche d’orientation avec les adresses, les horaires et les contacts.
+          </p>
+          <a class="fr-btn fr-btn--secondary" href="/orientation">
+            Orienter une personne
+          </a>
+        </div>
         <p>
           <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/territoires">
             Voir les lieux par région et par département
