@@ -1,7 +1,7 @@
-// SQL of import runs, raw rows, errors, source links and provenance. Kysely only; `db` may be
-// a transaction.
+// SQL of import runs: loading what a run compares against, the removal lifecycle, run rows
+// and errors. Kysely only; `db` may be a transaction. Bulk writes: imports.bulk-write.ts.
 import { sql, type Kysely, type Selectable, type Insertable } from 'kysely';
-import type { Database } from '../../db/database.ts';
+import type { Database, LieuRow } from '../../db/database.ts';
 import type { ImportErrorsTable, ImportRunsTable, LieuSourcesTable } from './imports.tables.ts';
 
 type Db = Kysely<Database>;
@@ -20,45 +20,17 @@ export async function loadLinks(db: Db, sourceId: string): Promise<Map<string, S
   return new Map(rows.map((r) => [r.external_id, r]));
 }
 
-export async function upsertImportRow(
-  db: Db,
-  row: { source_id: string; external_id: string; content_hash: string; raw: unknown; lieu_id: string | null; last_run_id: string },
-): Promise<void> {
-  await db
-    .insertInto('import_rows')
-    .values({ ...row, raw: JSON.stringify(row.raw) })
-    .onConflict((oc) =>
-      oc.columns(['source_id', 'external_id']).doUpdateSet((eb) => ({
-        content_hash: eb.ref('excluded.content_hash'),
-        raw: eb.ref('excluded.raw'),
-        lieu_id: eb.ref('excluded.lieu_id'),
-        last_run_id: eb.ref('excluded.last_run_id'),
-      })),
-    )
-    .execute();
-}
-
 /** Rows seen again unchanged: only the run that saw them last changes. */
 export async function touchImportRows(db: Db, sourceId: string, externalIds: string[], runId: string): Promise<void> {
-  for (let i = 0; i < externalIds.length; i += 5000) {
-    const chunk = externalIds.slice(i, i + 5000);
-    await db.updateTable('import_rows').set({ last_run_id: runId }).where('source_id', '=', sourceId).where('external_id', 'in', chunk).execute();
+  for (const chunk of chunks(externalIds)) {
+    await db.updateTable('import_rows').set({ last_run_id: runId }).where('source_id', '=', sourceId).where('external_id', '=', anyText(chunk)).execute();
   }
-}
-
-export async function upsertLink(db: Db, link: { source_id: string; external_id: string; lieu_id: string; now: Date }): Promise<void> {
-  await db
-    .insertInto('lieu_sources')
-    .values({ source_id: link.source_id, external_id: link.external_id, lieu_id: link.lieu_id, first_seen_at: link.now, last_seen_at: link.now, removed_at: null })
-    .onConflict((oc) => oc.columns(['source_id', 'external_id']).doUpdateSet({ lieu_id: link.lieu_id, last_seen_at: link.now, removed_at: null }))
-    .execute();
 }
 
 /** Links seen in this feed: last seen now, and no longer removed. */
 export async function markLinksSeen(db: Db, sourceId: string, externalIds: string[], now: Date): Promise<void> {
-  for (let i = 0; i < externalIds.length; i += 5000) {
-    const chunk = externalIds.slice(i, i + 5000);
-    await db.updateTable('lieu_sources').set({ last_seen_at: now, removed_at: null }).where('source_id', '=', sourceId).where('external_id', 'in', chunk).execute();
+  for (const chunk of chunks(externalIds)) {
+    await db.updateTable('lieu_sources').set({ last_seen_at: now, removed_at: null }).where('source_id', '=', sourceId).where('external_id', '=', anyText(chunk)).execute();
   }
 }
 
@@ -66,9 +38,8 @@ export async function markLinksSeen(db: Db, sourceId: string, externalIds: strin
 export async function markMissingLinksRemoved(db: Db, sourceId: string, seen: Set<string>, now: Date): Promise<string[]> {
   const current = await db.selectFrom('lieu_sources').select(['external_id', 'lieu_id']).where('source_id', '=', sourceId).where('removed_at', 'is', null).execute();
   const missing = current.filter((l) => !seen.has(l.external_id));
-  for (let i = 0; i < missing.length; i += 5000) {
-    const chunk = missing.slice(i, i + 5000).map((l) => l.external_id);
-    await db.updateTable('lieu_sources').set({ removed_at: now }).where('source_id', '=', sourceId).where('external_id', 'in', chunk).execute();
+  for (const chunk of chunks(missing.map((l) => l.external_id))) {
+    await db.updateTable('lieu_sources').set({ removed_at: now }).where('source_id', '=', sourceId).where('external_id', '=', anyText(chunk)).execute();
   }
   return missing.map((l) => l.lieu_id);
 }
@@ -84,21 +55,6 @@ export async function findOrphanedPlaces(db: Db, removedBefore: Date): Promise<s
     .having(sql<boolean>`bool_and(ls.removed_at is not null) and max(ls.removed_at) <= ${removedBefore}`)
     .execute();
   return rows.map((r) => r.lieu_id);
-}
-
-export async function recordProvenance(db: Db, lieuId: string, fields: string[], sourceId: string, runId: string, now: Date): Promise<void> {
-  if (fields.length === 0) return;
-  await db
-    .insertInto('lieu_field_provenance')
-    .values(fields.map((field) => ({ lieu_id: lieuId, field, source_id: sourceId, run_id: runId, updated_at: now })))
-    .onConflict((oc) =>
-      oc.columns(['lieu_id', 'field']).doUpdateSet((eb) => ({
-        source_id: eb.ref('excluded.source_id'),
-        run_id: eb.ref('excluded.run_id'),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .execute();
 }
 
 export async function insertRun(db: Db, run: Insertable<ImportRunsTable>): Promise<void> {
@@ -148,29 +104,23 @@ export async function dedupRecordsOf(db: Db, departements: string[]) {
     .execute();
 }
 
-export async function departementsOf(db: Db, lieuIds: string[]): Promise<string[]> {
-  const found = new Set<string>();
-  for (let i = 0; i < lieuIds.length; i += 5000) {
-    const rows = await db.selectFrom('lieux').select('code_departement').distinct().where('id', 'in', lieuIds.slice(i, i + 5000)).execute();
-    for (const r of rows) if (r.code_departement) found.add(r.code_departement);
+/** Whole rows of these places (the current state the import compares against), by id. */
+export async function loadLieux(db: Db, ids: string[]): Promise<Map<string, LieuRow>> {
+  const found = new Map<string, LieuRow>();
+  for (const chunk of chunks(ids)) {
+    const rows = await db.selectFrom('lieux').selectAll().where('id', '=', sql<string>`any(${chunk}::uuid[])`).execute();
+    for (const row of rows) found.set(row.id, row);
   }
-  return [...found];
+  return found;
 }
 
-export async function upsertDuplicate(
-  db: Db,
-  pair: { lieu_a: string; lieu_b: string; score: number; decision: 'merge' | 'review'; signals: unknown; reason: string | null; found_run_id: string; found_at: Date },
-): Promise<void> {
-  await db
-    .insertInto('lieu_duplicates')
-    .values({ ...pair, signals: JSON.stringify(pair.signals) })
-    .onConflict((oc) =>
-      oc.columns(['lieu_a', 'lieu_b']).doUpdateSet((eb) => ({
-        score: eb.ref('excluded.score'),
-        decision: eb.ref('excluded.decision'),
-        signals: eb.ref('excluded.signals'),
-        reason: eb.ref('excluded.reason'),
-      })),
-    )
-    .execute();
+// One array parameter per statement: no limit on the number of values, one plan.
+const chunkLength = 10_000;
+
+function chunks<T>(values: T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < values.length; i += chunkLength) result.push(values.slice(i, i + chunkLength));
+  return result;
 }
+
+const anyText = (values: string[]) => sql<string>`any(${values}::text[])`;

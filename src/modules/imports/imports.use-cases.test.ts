@@ -18,6 +18,7 @@ const csv = (...rows: string[]) => Buffer.from(`${header}\n${rows.join('\n')}\n`
 const rowA = 'a1,21580194700019,Médiathèque Jean-Jaurès,Nevers,58000,58194,12 rue du Commandant Rivière,46.9896,3.1590,2024-05-02,Aide aux démarches administratives';
 const rowB = 'b2,21210231500017,EPN de la Fontaine d’Ouche,Dijon,21000,21231,2 place de la Fontaine d’Ouche,47.3150,5.0050,2024-05-02,Loisirs et créations numériques';
 const rowC = 'c3,21250056500016,Espace numérique de Planoise,Besançon,25000,25056,1 rue Jean Wyrsch,47.2240,5.9760,2024-05-02,Compréhension du monde numérique';
+const rowD = 'd4,21390198000016,France services de Lons-le-Saunier,Lons-le-Saunier,39000,39300,4 avenue Jean Moulin,46.6740,5.5550,2024-05-02,Aide aux démarches administratives';
 
 let handle: DbHandle;
 let deps: ImportDeps;
@@ -65,7 +66,7 @@ describe('runImport lifecycle', () => {
   it('creates places with history, change log, source links, provenance and raw rows', async () => {
     const report = await runImport(deps, { source: 'bfc', bytes: csv(rowA, rowB, rowC), fileName: 'bfc.csv' });
     expect(report.status).toBe('succeeded');
-    expect(report.stats).toEqual({ read: 3, accepted: 3, rejected: 0, new: 3, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0, duplicates: 0 });
+    expect(report.stats).toEqual({ read: 3, accepted: 3, rejected: 0, new: 3, updated: 0, unchanged: 0, merged: 0, removed: 0, unpublished: 0, warnings: 0, duplicates: 0 });
     const a = await placeOf('bfc', 'a1');
     expect(a).toMatchObject({ nom: 'Médiathèque Jean-Jaurès', code_departement: '58', status: 'published', removed_at: null });
     const versions = await handle.db.selectFrom('lieu_versions').selectAll().where('lieu_id', '=', a.id).execute();
@@ -153,9 +154,10 @@ describe('runImport atomicity and dry run', () => {
 
   it('a dry run reports the stats and writes nothing', async () => {
     const before = await counts();
-    const report = await runImport(deps, { source: 'dry', bytes: csv(rowA.replace('a1', 'd1'), rowB.replace('b2', 'd2')), dryRun: true });
+    const report = await runImport(deps, { source: 'dry', bytes: csv(rowA.replace('a1', 'd1'), rowB.replace('b2', 'd2'), rowD), dryRun: true });
     expect(report.status).toBe('dry_run');
-    expect(report.stats).toMatchObject({ read: 2, accepted: 2, new: 2 });
+    // d1 and d2 are the places source bfc already gives: attached to them, not created again
+    expect(report.stats).toMatchObject({ read: 3, accepted: 3, new: 1, merged: 2 });
     expect(await counts()).toEqual(before);
     const runs = await handle.db.selectFrom('import_runs').innerJoin('sources', 'sources.id', 'import_runs.source_id').select('status').where('sources.name', '=', 'dry').execute();
     expect(runs).toEqual([]);
@@ -171,7 +173,7 @@ describe('runImport atomicity and dry run', () => {
 describe('runImport validation and enrichment', () => {
   it('stores row errors, downloadable as CSV, and imports the valid rows', async () => {
     const bad = 'e1,123,Espace sans code postal,Nevers,580,,1 rue Nulle,,,2024-05-02,Cours de cuisine';
-    const report = await runImport(deps, { source: 'errors', bytes: csv(rowA.replace('a1', 'e0'), bad) });
+    const report = await runImport(deps, { source: 'errors', bytes: csv(rowD.replace('d4', 'e0'), bad) });
     expect(report.stats).toMatchObject({ read: 2, accepted: 1, rejected: 1, new: 1 });
     const fields = report.problems.filter((p) => p.row === 3).map((p) => p.field).sort();
     expect(fields).toEqual(['code_postal', 'pivot', 'services']);
@@ -228,33 +230,62 @@ describe('runImport validation and enrichment', () => {
     expect(cd24.stats.new).toBe(2);
     const nev = await runImport(deps, { source: 'nev', bytes: fixture('standard-v1.csv') });
     expect(nev.problems.filter((p) => p.severity === 'error')).toEqual([]);
-    expect(nev.stats.new).toBe(2);
+    // its Médiathèque Jean-Jaurès is the place source bfc gives: attached to it
+    expect(nev.stats).toMatchObject({ new: 1, merged: 1 });
   });
 });
 
 describe('runImport duplicates', () => {
-  it('stores the same place given by two sources as a pending duplicate, without merging', async () => {
+  const mine = 'm1,00000000000000,Médiathèque François-Mitterrand,Clamecy,58500,58079,2 place Saint-Jean,47.45962,3.51902,2024-05-02,';
+
+  it('attaches the same place given by another source to the existing place instead of creating a second one', async () => {
     await addSource(deps, { name: 'dup-a', producer: 'Ville de Nevers' });
     await addSource(deps, { name: 'dup-b', producer: 'Hub numérique BFC' });
-    const mine = 'm1,00000000000000,Médiathèque François-Mitterrand,Clamecy,58500,58079,2 place Saint-Jean,47.45962,3.51902,2024-05-02,';
-    const theirs = 't1,21580079000014,MEDIATHEQUE F. MITTERRAND,Clamecy,58500,58079,2 pl. Saint Jean,47.45965,3.51905,2024-05-02,';
+    const theirs = 't1,21580079000014,MEDIATHEQUE F. MITTERRAND,Clamecy,58500,58079,2 pl. Saint Jean,47.45965,3.51905,2024-05-02,Loisirs et créations numériques';
     const other = 't2,21580079000022,Conseillère numérique du CCAS,Clamecy,58500,58079,8 rue Bourgeoise,47.4625,3.5230,2024-05-02,';
     await runImport(deps, { source: 'dup-a', bytes: csv(mine) });
     const report = await runImport(deps, { source: 'dup-b', bytes: csv(theirs, other) });
+    expect(report.stats).toMatchObject({ accepted: 2, new: 1, merged: 1 });
     const a = await placeOf('dup-a', 'm1');
     const b = await placeOf('dup-b', 't1');
+    expect(b.id).toBe(a.id);
+    // the place keeps its name and address, gains the real SIRET and the second source's services
+    expect(b).toMatchObject({ nom: 'Médiathèque François-Mitterrand', adresse: '2 place Saint-Jean', pivot: '21580079000014', services: ['Loisirs et créations numériques'] });
+    const versions = await handle.db.selectFrom('lieu_versions').select(['action', 'actor_id']).where('lieu_id', '=', a.id).orderBy('version').execute();
+    expect(versions.map((v) => v.action)).toEqual(['create', 'update']);
+    const provenance = await handle.db
+      .selectFrom('lieu_field_provenance as p')
+      .innerJoin('sources', 'sources.id', 'p.source_id')
+      .select(['p.field', 'sources.name'])
+      .where('p.lieu_id', '=', a.id)
+      .execute();
+    expect(Object.fromEntries(provenance.map((p) => [p.field, p.name]))).toMatchObject({ nom: 'dup-a', pivot: 'dup-b', services: 'dup-b' });
+    const run = await handle.db.selectFrom('import_runs').select(['merged', 'new']).where('id', '=', report.runId).executeTakeFirstOrThrow();
+    expect(run).toEqual({ merged: 1, new: 1 });
+    // re-importing: the attached record is unchanged, not merged again
+    const again = await runImport(deps, { source: 'dup-b', bytes: csv(theirs, other) });
+    expect(again.stats).toMatchObject({ unchanged: 2, new: 0, merged: 0 });
+  });
+
+  it('never merges two different real SIRETs: the pair waits for review', async () => {
+    await addSource(deps, { name: 'dup-c', producer: 'Association numérique du Haut-Nivernais' });
+    const rival = 'r1,30012345600018,Médiathèque François Mitterrand,Clamecy,58500,58079,2 place Saint-Jean,47.45963,3.51903,2024-05-02,';
+    const report = await runImport(deps, { source: 'dup-c', bytes: csv(rival) });
+    expect(report.stats).toMatchObject({ new: 1, merged: 0 });
+    const a = await placeOf('dup-a', 'm1');
+    const c = await placeOf('dup-c', 'r1');
+    expect(c.id).not.toBe(a.id);
     const pairs = await handle.db
       .selectFrom('lieu_duplicates')
       .selectAll()
-      .where((eb) => eb.or([eb('lieu_a', '=', a.id), eb('lieu_b', '=', a.id)]))
+      .where((eb) => eb.or([eb('lieu_a', '=', c.id), eb('lieu_b', '=', c.id)]))
       .execute();
     expect(pairs).toHaveLength(1);
-    expect([pairs[0]!.lieu_a, pairs[0]!.lieu_b].sort()).toEqual([a.id, b.id].sort());
-    expect(pairs[0]).toMatchObject({ decision: 'merge', status: 'pending' });
-    expect(report.stats.duplicates).toBeGreaterThanOrEqual(1);
-    // both places stay published until a person confirms
-    expect([a.status, b.status]).toEqual(['published', 'published']);
+    expect([pairs[0]!.lieu_a, pairs[0]!.lieu_b].sort()).toEqual([a.id, c.id].sort());
+    expect(pairs[0]).toMatchObject({ decision: 'review', status: 'pending', reason: expect.stringMatching(/SIRET différents/) });
+    expect(report.stats.duplicates).toBe(1);
+    expect([a.status, c.status]).toEqual(['published', 'published']);
     const run = await handle.db.selectFrom('import_runs').select('duplicates').where('id', '=', report.runId).executeTakeFirstOrThrow();
-    expect(run.duplicates).toBe(report.stats.duplicates);
+    expect(run.duplicates).toBe(1);
   });
 });

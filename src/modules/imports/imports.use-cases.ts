@@ -1,24 +1,25 @@
-// One import run: read the file, then in ONE transaction store raw rows with their content
-// hash, map, validate, check positions, create or update places through the lieux use cases
-// (same history and change-log rules), link places to the source, record per-field provenance,
-// take the source away from places missing from the feed, unpublish places no source has
-// listed for the grace period, and record the run with its stats and row errors. Any failure
-// rolls everything back and leaves only a "failed" run record.
-import { createHash, randomUUID } from 'node:crypto';
+// One import run: read the file, then in ONE transaction: plan in memory (keys, content
+// hashes, positions, validation and enrichment once per row: imports.plan.ts), read the places
+// concerned in bulk, decide creations, updates and merges into another source's place, write
+// everything set-based (places, versions, change log, one NOTIFY, links, provenance, raw rows:
+// imports.bulk-write.ts), take the source away from places missing from the feed, unpublish
+// places no source has listed for the grace period, store likely duplicates, and record the
+// run with its stats and row errors. Any failure rolls everything back and leaves only a
+// "failed" run record.
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { DomainError, NotFoundError } from '../../lib/errors.ts';
-import { normalizeText } from '../../lib/text.ts';
 import type { Territories } from '../territories/territories.types.ts';
-import { createLieu, getLieu, republishLieu, unpublishLieu, updateLieu, type Actor } from '../lieux/lieux.use-cases.ts';
-import { validateLieu } from '../lieux/lieux.validation.ts';
+import type { Actor } from '../lieux/lieux.use-cases.ts';
 import { getSource, type Source } from '../sources/sources.use-cases.ts';
-import { checkPosition } from './imports.coordinates.ts';
-import { findDuplicates } from './imports.dedup.ts';
+import * as bulk from './imports.bulk-write.ts';
+import type { DuplicateWrite } from './imports.bulk-write.ts';
+import { DedupIndex } from './imports.dedup-index.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
-import { standardFields, type RawLieu, type SourceRecord } from './imports.fields.ts';
+import { dedupRecordOf, findMergeTargets, planApply, prepareRecords, recordKey, type ApplyPlan } from './imports.plan.ts';
 import { readSourceFile, type ImportFormat, type ReadResult } from './imports.read.ts';
 import * as repo from './imports.repository.ts';
 import type { ImportRunStatus } from './imports.tables.ts';
@@ -53,10 +54,12 @@ export interface ImportStats {
   new: number;
   updated: number;
   unchanged: number;
+  /** New records attached to a place another source already lists (strong duplicate), instead of a new place. */
+  merged: number;
   removed: number;
   unpublished: number;
   warnings: number;
-  /** Likely duplicates involving a place of this run, stored for review (never merged automatically yet). */
+  /** Likely duplicates involving a place of this run, stored for review. */
   duplicates: number;
 }
 
@@ -81,40 +84,7 @@ class DryRunRollback extends Error {
   }
 }
 
-/** Lets use cases that open their own transaction run inside the import's one. */
-function joinTransaction(trx: Transaction<Database>): Kysely<Database> {
-  return new Proxy(trx, {
-    get(target, property) {
-      if (property === 'transaction') return () => ({ execute: <T>(fn: (t: Transaction<Database>) => Promise<T>) => fn(target) });
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  }) as Kysely<Database>;
-}
-
-/** The record's key in its source: its own id, or its normalised name and postal code. */
-export function recordKey(record: SourceRecord): string {
-  if (record.externalId) return record.externalId;
-  return `nom:${normalizeText(String(record.lieu.nom ?? ''))}|${String(record.lieu.code_postal ?? '')}`;
-}
-
-function contentHash(record: SourceRecord, format: string, source: Source): string {
-  // The mapping and format are part of the content: a new mapping must re-map every row.
-  return createHash('sha256').update(JSON.stringify([format, source.mapping, record.raw])).digest('base64url');
-}
-
-/** Every standard field, absent ones as null, so an update clears what the source no longer gives. */
-function fullRecord(lieu: RawLieu): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  for (const field of standardFields) if (field !== 'id') record[field] = lieu[field] ?? null;
-  return record;
-}
-
-function changedFields(before: Record<string, unknown> | null, after: Record<string, unknown>): string[] {
-  return standardFields.filter((f) => f !== 'id' && JSON.stringify(before?.[f] ?? null) !== JSON.stringify(after[f] ?? null) && (before !== null || !isEmpty(after[f])));
-}
-
-const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+export { recordKey };
 
 export async function runImport(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
   const source = await getSource(deps, options.source);
@@ -152,7 +122,7 @@ export class ImportRunError extends DomainError {
 
 async function importInTransaction(
   deps: ImportDeps,
-  trx: Transaction<Database>,
+  db: Transaction<Database>,
   source: Source,
   read: ReadResult,
   runId: string,
@@ -161,93 +131,63 @@ async function importInTransaction(
   options: ImportOptions,
 ): Promise<ImportReport> {
   const now = started;
-  const db = joinTransaction(trx);
-  const lieuxDeps = { db, clock: deps.clock, territories: deps.territories };
   const actor: Actor = { kind: 'source', id: source.id };
   await repo.lockSource(db, source.id); // one run per source at a time
-  const previousRows = await repo.loadImportRows(db, source.id);
-  const links = await repo.loadLinks(db, source.id);
+  const ctx = { source, sourceName: source.name, format: read.format, territories: deps.territories, now, previousRows: await repo.loadImportRows(db, source.id), links: await repo.loadLinks(db, source.id) };
 
-  const stats: ImportStats = { read: read.total, accepted: 0, rejected: read.errors.length, new: 0, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0, duplicates: 0 };
-  const problems: ImportReport['problems'] = read.errors.map((e) => ({ ...e, severity: 'error' as const }));
-  const seen = new Set<string>();
-  const untouched: string[] = [];
-  const touched = new Set<string>();
-  const total = read.records.length;
+  // 1. In memory: keys, hashes, unchanged rows, positions, validation and enrichment (once per row).
+  const prepared = prepareRecords(ctx, read.records, options.onProgress);
 
-  for (const [index, record] of read.records.entries()) {
-    const key = recordKey(record);
-    if (seen.has(key)) {
-      problems.push({ row: record.row, field: 'nom', value: key, severity: 'error', message: 'Ce lieu (même nom et même code postal, sans identifiant) apparaît deux fois dans le fichier.' });
-      stats.rejected++;
-      continue;
-    }
-    seen.add(key);
-    const hash = contentHash(record, read.format, source);
-    const previous = previousRows.get(key);
-    const link = links.get(key);
-    if (previous && previous.hash === hash && previous.lieu_id && link && link.lieu_id === previous.lieu_id && link.removed_at === null) {
-      stats.accepted++;
-      stats.unchanged++;
-      untouched.push(key);
-      options.onProgress?.(index + 1, total);
-      continue;
-    }
+  // 2. Bulk reads: the places the accepted records update, and the published places they may duplicate.
+  const departements = new Set(prepared.accepted.map((r) => r.value.code_departement).filter((d): d is string => d !== null));
+  const existing = new DedupIndex(await repo.dedupRecordsOf(db, [...departements]));
+  const listedHere = new Set([...prepared.seen].map((key) => ctx.links.get(key)?.lieu_id).filter((id): id is string => id !== undefined));
+  const mergeTargets = findMergeTargets(prepared.accepted, existing, listedHere);
+  const linked = prepared.accepted.map((r) => r.link?.lieu_id).filter((id): id is string => id !== undefined);
+  const currentRows = await repo.loadLieux(db, [...new Set([...linked, ...mergeTargets.values()])]);
 
-    const checked = checkPosition(record.lieu, deps.territories, record.row);
-    problems.push(...checked.warnings.map((w) => ({ ...w, severity: 'warning' as const })));
-    stats.warnings += checked.warnings.length;
-    const input = fullRecord(checked.lieu);
-    const validation = validateLieu(input, deps.territories, { ignoreUnknownFields: true });
-    if (!validation.ok) {
-      stats.rejected++;
-      for (const e of validation.errors) {
-        problems.push({ row: record.row, field: e.field, value: e.value === undefined ? undefined : String(e.value), message: e.message, severity: 'error' });
-      }
-      await repo.upsertImportRow(db, { source_id: source.id, external_id: key, content_hash: hash, raw: record.raw, lieu_id: null, last_run_id: runId });
-      options.onProgress?.(index + 1, total);
-      continue;
-    }
+  // 3. In memory: what to write. 4. Bulk writes.
+  const plan = planApply(ctx, prepared.accepted, currentRows, mergeTargets);
+  await bulk.insertLieux(db, plan.inserts);
+  await bulk.updateLieux(db, plan.updates);
 
-    stats.accepted++;
-    let lieuId: string;
-    let fields: string[];
-    if (link) {
-      const before = await getLieu(lieuxDeps, link.lieu_id);
-      if (before.status === 'unpublished' && link.removed_at !== null) {
-        await republishLieu(lieuxDeps, before.id, actor, `De nouveau présent dans la source « ${source.name} ».`);
-      }
-      const after = await updateLieu(lieuxDeps, link.lieu_id, input, actor, { ignoreUnknownFields: true });
-      lieuId = after.id;
-      fields = changedFields(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
-      if (fields.length > 0 || after.status !== before.status) stats.updated++;
-      else stats.unchanged++;
-    } else {
-      const created = await createLieu(lieuxDeps, input, actor, { ignoreUnknownFields: true });
-      lieuId = created.id;
-      fields = changedFields(null, created as unknown as Record<string, unknown>);
-      stats.new++;
-    }
-    if (fields.length > 0) touched.add(lieuId);
-    await repo.upsertLink(db, { source_id: source.id, external_id: key, lieu_id: lieuId, now });
-    await repo.recordProvenance(db, lieuId, fields, source.id, runId, now);
-    await repo.upsertImportRow(db, { source_id: source.id, external_id: key, content_hash: hash, raw: record.raw, lieu_id: lieuId, last_run_id: runId });
-    options.onProgress?.(index + 1, total);
-  }
-
-  await repo.touchImportRows(db, source.id, untouched, runId);
+  // 5. Removal lifecycle: links missing from the feed, places no source has listed for the grace period.
+  await repo.touchImportRows(db, source.id, prepared.unchangedKeys, runId);
   // Rejected rows still list their place: the source has not dropped it.
-  await repo.markLinksSeen(db, source.id, [...seen].filter((k) => links.has(k)), now);
-  stats.removed = (await repo.markMissingLinksRemoved(db, source.id, seen, now)).length;
+  await repo.markLinksSeen(db, source.id, [...prepared.seen].filter((k) => ctx.links.has(k)), now);
+  const removed = (await repo.markMissingLinksRemoved(db, source.id, prepared.seen, now)).length;
   const graceDays = options.graceDays ?? defaultGraceDays;
-  const removedBefore = new Date(now.getTime() - graceDays * 86_400_000);
-  for (const lieuId of await repo.findOrphanedPlaces(db, removedBefore)) {
-    await unpublishLieu(lieuxDeps, lieuId, actor, `Retiré de toutes ses sources depuis plus de ${graceDays} jours.`);
-    stats.unpublished++;
-  }
+  const orphans = await repo.loadLieux(db, await repo.findOrphanedPlaces(db, new Date(now.getTime() - graceDays * 86_400_000)));
+  const unpublished = [...orphans.values()].map((row) => ({ ...row, status: 'unpublished' as const, version: row.version + 1, updated_at: now }));
+  await bulk.updateLieux(db, unpublished);
+  const reason = `Retiré de toutes ses sources depuis plus de ${graceDays} jours.`;
+  const versions = [...plan.versions, ...unpublished.map((row) => ({ row, action: 'unpublish' as const, changes: { status: { from: 'published', to: 'unpublished' } }, reason }))];
+  const changes = [...plan.changes, ...unpublished.map((row) => ({ lieu_id: row.id, kind: 'removed' as const }))];
 
-  stats.duplicates = await recordDuplicates(db, touched, runId, now);
+  await bulk.insertVersions(db, versions, { kind: actor.kind, id: actor.id ?? null }, now);
+  await bulk.insertChanges(db, changes, now);
+  await bulk.upsertLinks(db, source.id, plan.links, now);
+  await bulk.upsertProvenance(db, source.id, runId, plan.provenance, now);
+  await bulk.upsertImportRows(db, source.id, runId, [...prepared.rejectedRows, ...plan.importRows]);
 
+  // 6. Likely duplicates of the places this run set or changed, against the registry as it now is.
+  const pairs = duplicatesOf(existing, plan, unpublished.map((row) => row.id));
+  await bulk.upsertDuplicates(db, runId, pairs, now);
+
+  const stats: ImportStats = {
+    read: read.total,
+    accepted: prepared.accepted.length + prepared.unchangedKeys.length,
+    rejected: read.errors.length + prepared.rejected,
+    new: plan.stats.new,
+    updated: plan.stats.updated,
+    unchanged: plan.stats.unchanged + prepared.unchangedKeys.length,
+    merged: plan.stats.merged,
+    removed,
+    unpublished: unpublished.length,
+    warnings: prepared.warnings,
+    duplicates: pairs.length,
+  };
+  const problems: ImportReport['problems'] = [...read.errors.map((e) => ({ ...e, severity: 'error' as const })), ...prepared.problems];
   problems.sort((a, b) => a.row - b.row);
   const report: ImportReport = {
     runId,
@@ -269,24 +209,28 @@ async function importInTransaction(
   return report;
 }
 
-/** Scores the places this run created or changed against their département's places. */
-async function recordDuplicates(db: Kysely<Database>, touched: Set<string>, runId: string, now: Date): Promise<number> {
-  if (touched.size === 0) return 0;
-  const records = await repo.dedupRecordsOf(db, await repo.departementsOf(db, [...touched]));
-  const pairs = findDuplicates(records).filter((p) => touched.has(p.a) || touched.has(p.b));
-  for (const p of pairs) {
-    await repo.upsertDuplicate(db, {
-      lieu_a: p.a,
-      lieu_b: p.b,
-      score: p.score,
-      decision: p.decision === 'merge' ? 'merge' : 'review',
-      signals: p.signals,
-      reason: p.reason ?? null,
-      found_run_id: runId,
-      found_at: now,
-    });
+/**
+ * Pairs worth a look among the places this run set or changed and the published places of
+ * their départements, as the registry stands after the run (new values, new places, minus
+ * the places it unpublished).
+ */
+function duplicatesOf(before: DedupIndex, plan: ApplyPlan, unpublished: string[]): DuplicateWrite[] {
+  const records = new Map(before.records.map((r) => [r.id, r]));
+  for (const row of [...plan.inserts, ...plan.updates]) {
+    if (row.status === 'published') records.set(row.id, dedupRecordOf(row.id, row));
+    else records.delete(row.id);
   }
-  return pairs.length;
+  for (const id of unpublished) records.delete(id);
+  const after = new DedupIndex([...records.values()]);
+  const pairs = new Map<string, DuplicateWrite>();
+  for (const id of plan.touched) {
+    const record = records.get(id);
+    if (!record) continue;
+    for (const p of after.scoreAgainst(record)) {
+      pairs.set(`${p.a}|${p.b}`, { lieu_a: p.a, lieu_b: p.b, score: p.score, decision: p.decision === 'merge' ? 'merge' : 'review', signals: p.signals, reason: p.reason ?? null });
+    }
+  }
+  return [...pairs.values()].sort((x, y) => y.score - x.score);
 }
 
 function runRow(
@@ -327,7 +271,7 @@ async function recordFailedRun(
   read?: ReadResult,
 ): Promise<void> {
   const message = error instanceof DomainError ? error.message : `Erreur interne : ${error instanceof Error ? error.message : String(error)}`;
-  const stats: ImportStats = { read: read?.total ?? 0, accepted: 0, rejected: 0, new: 0, updated: 0, unchanged: 0, removed: 0, unpublished: 0, warnings: 0, duplicates: 0 };
+  const stats: ImportStats = { read: read?.total ?? 0, accepted: 0, rejected: 0, new: 0, updated: 0, unchanged: 0, merged: 0, removed: 0, unpublished: 0, warnings: 0, duplicates: 0 };
   await repo.insertRun(deps.db, runRow(runId, source, options, started, deps.clock.now(), Math.round(performance.now() - startedMs), 'failed', read, stats, message));
 }
 

@@ -229,7 +229,8 @@ export async function listLieuVersions(deps: Pick<LieuxDeps, 'db'>, id: string):
 
 type RecordValues = Record<RecordField, unknown> & { nom: string; commune: string };
 
-function recordOf(source: LieuValue | LieuRow): RecordValues & Omit<NewLieuRow, 'id' | 'search_tokens' | 'sort_key'> {
+/** The record columns of a validated value or a row, arrays and flags filled (bulk imports compare with it too). */
+export function recordOf(source: LieuValue | LieuRow): RecordValues & Omit<NewLieuRow, 'id' | 'search_tokens' | 'sort_key'> {
   const record: Record<string, unknown> = {};
   for (const field of RECORD_FIELDS) record[field] = (source as unknown as Record<string, unknown>)[field] ?? (isArrayField(field) ? [] : null);
   record.position_approximate = Boolean(record.position_approximate);
@@ -244,11 +245,11 @@ function parisDate(instant: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
-function emptyRecord(): Record<string, unknown> {
+export function emptyRecord(): Record<string, unknown> {
   return Object.fromEntries(RECORD_FIELDS.map((field) => [field, isArrayField(field) ? [] : field === 'position_approximate' ? false : null]));
 }
 
-function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const field of RECORD_FIELDS) {
     const from = before[field] ?? null;

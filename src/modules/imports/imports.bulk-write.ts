@@ -1,0 +1,234 @@
+// Set-based SQL of the import apply stage: each statement writes a chunk of rows from one
+// array parameter per column (`INSERT … SELECT FROM unnest($1::uuid[], $2::text[], …)`), so a
+// run issues a few dozen statements instead of several per row, stays far below PostgreSQL's
+// 65,535-parameter limit, and works the same on PGlite and on a PostgreSQL server.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database, LieuRow } from '../../db/database.ts';
+import { LIEUX_CHANGED_CHANNEL } from '../lieux/lieux.repository.ts';
+import { toApiV1 } from '../lieux/lieux.schema.ts';
+
+type Db = Kysely<Database>;
+
+/** How one column travels: its SQL array type, and how a JS value becomes an array element. */
+type ColumnKind = 'uuid' | 'text' | 'float8' | 'int4' | 'bool' | 'date' | 'timestamptz' | 'jsonb' | 'text[]';
+
+export interface Column<Row> {
+  name: string;
+  kind: ColumnKind;
+  value: (row: Row) => unknown;
+}
+
+// A list cell travels as one string joined by the ASCII unit separator (never in the data),
+// because unnest() would flatten a two-dimensional array.
+const SEPARATOR = '\u001f';
+export const chunkSize = 2000;
+
+function element(kind: ColumnKind, value: unknown): unknown {
+  if (value === null || value === undefined) return kind === 'text[]' ? '' : null;
+  if (kind === 'text[]') return (value as string[]).join(SEPARATOR);
+  if (kind === 'jsonb') return typeof value === 'string' ? value : JSON.stringify(value);
+  if (kind === 'timestamptz') return value instanceof Date ? value.toISOString() : String(value);
+  return value;
+}
+
+function selected(column: Column<never>): RawBuilder<unknown> {
+  const ref = sql`t.${sql.ref(column.name)}`;
+  if (column.kind === 'text[]') return sql`string_to_array(${ref}, ${SEPARATOR})`;
+  if (column.kind === 'jsonb') return sql`${ref}::jsonb`;
+  return ref;
+}
+
+/** `SELECT <columns> FROM unnest(<one array per column>) WITH ORDINALITY` for one chunk, in row order. */
+function unnestSelect<Row>(columns: Column<Row>[], rows: readonly Row[]): RawBuilder<unknown> {
+  const params = columns.map((c) => {
+    const arrayType = c.kind === 'text[]' || c.kind === 'jsonb' ? 'text' : c.kind;
+    return sql`${rows.map((r) => element(c.kind, c.value(r)))}::${sql.raw(arrayType)}[]`;
+  });
+  const names = sql.join(columns.map((c) => sql.ref(c.name)));
+  return sql`SELECT ${sql.join(columns.map((c) => sql`${selected(c as Column<never>)} AS ${sql.ref(c.name)}`))}
+    FROM unnest(${sql.join(params)}) WITH ORDINALITY AS t(${names}, ord) ORDER BY t.ord`;
+}
+
+/** Inserts rows chunk by chunk; `onConflict` is appended as written (e.g. an upsert). */
+export async function insertRows<Row>(db: Db, table: string, columns: Column<Row>[], rows: readonly Row[], onConflict?: RawBuilder<unknown>): Promise<void> {
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize);
+    await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))})
+      ${unnestSelect(columns, chunk)} ${onConflict ?? sql``}`.execute(db);
+  }
+}
+
+/** `UPDATE table SET col = t.col … FROM unnest(…) t WHERE table.key = t.key`, chunk by chunk. */
+async function updateRows<Row>(db: Db, table: string, key: Column<Row>, columns: Column<Row>[], rows: readonly Row[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize);
+    const sets = columns.map((c) => sql`${sql.ref(c.name)} = t.${sql.ref(c.name)}`);
+    await sql`UPDATE ${sql.table(table)} AS target SET ${sql.join(sets)}
+      FROM (${unnestSelect([key, ...columns], chunk)}) AS t
+      WHERE target.${sql.ref(key.name)} = t.${sql.ref(key.name)}`.execute(db);
+  }
+}
+
+// ---- lieux
+
+const lieuColumnKinds: Record<string, ColumnKind> = {
+  id: 'uuid', pivot: 'text', nom: 'text', commune: 'text', code_postal: 'text', code_insee: 'text', adresse: 'text',
+  complement_adresse: 'text', latitude: 'float8', longitude: 'float8', typologie: 'text[]', telephone: 'text',
+  courriels: 'text[]', site_web: 'text[]', horaires: 'text', presentation_resume: 'text', presentation_detail: 'text',
+  source: 'text', itinerance: 'text[]', structure_parente: 'text', date_maj: 'date', services: 'text[]',
+  publics_specifiquement_adresses: 'text[]', prise_en_charge_specifique: 'text[]', frais_a_charge: 'text[]',
+  dispositif_programmes_nationaux: 'text[]', formations_labels: 'text[]', autres_formations_labels: 'text[]',
+  modalites_acces: 'text[]', modalites_accompagnement: 'text[]', fiche_acces_libre: 'text', prise_rdv: 'text',
+  code_epci: 'text', code_departement: 'text', code_region: 'text', position_approximate: 'bool',
+  search_tokens: 'text[]', sort_key: 'text', status: 'text', version: 'int4', created_at: 'timestamptz', updated_at: 'timestamptz',
+}; // prettier-ignore
+
+const lieuColumns: Column<LieuRow>[] = Object.entries(lieuColumnKinds).map(([name, kind]) => ({
+  name,
+  kind,
+  value: (row: LieuRow) => (row as unknown as Record<string, unknown>)[name],
+}));
+
+export async function insertLieux(db: Db, rows: readonly LieuRow[]): Promise<void> {
+  await insertRows(db, 'lieux', lieuColumns, rows);
+}
+
+/** Rewrites every column but id and created_at. */
+export async function updateLieux(db: Db, rows: readonly LieuRow[]): Promise<void> {
+  const [key, ...rest] = lieuColumns;
+  await updateRows(db, 'lieux', key!, rest.filter((c) => c.name !== 'created_at'), rows);
+}
+
+// ---- history, change log
+
+export interface VersionWrite {
+  /** The place after this change (the snapshot is made from it, chunk by chunk, to spare memory). */
+  row: LieuRow;
+  action: 'create' | 'update' | 'unpublish' | 'republish';
+  changes: Record<string, { from: unknown; to: unknown }>;
+  reason: string | null;
+}
+
+export async function insertVersions(db: Db, versions: readonly VersionWrite[], actor: { kind: string; id: string | null }, now: Date): Promise<void> {
+  const columns: Column<VersionWrite>[] = [
+    { name: 'lieu_id', kind: 'uuid', value: (v) => v.row.id },
+    { name: 'version', kind: 'int4', value: (v) => v.row.version },
+    { name: 'changed_at', kind: 'timestamptz', value: () => now },
+    { name: 'action', kind: 'text', value: (v) => v.action },
+    { name: 'actor_kind', kind: 'text', value: () => actor.kind },
+    { name: 'actor_id', kind: 'text', value: () => actor.id },
+    { name: 'changes', kind: 'jsonb', value: (v) => v.changes },
+    { name: 'snapshot', kind: 'jsonb', value: (v) => toApiV1(v.row) },
+    { name: 'reason', kind: 'text', value: (v) => v.reason },
+  ];
+  await insertRows(db, 'lieu_versions', columns, versions);
+}
+
+export interface ChangeWrite {
+  lieu_id: string;
+  kind: 'added' | 'updated' | 'removed';
+}
+
+/**
+ * Appends to the change log in the given order and sends ONE notification with the last
+ * sequence (delivered on commit; read models then read every entry after their own).
+ */
+export async function insertChanges(db: Db, changes: readonly ChangeWrite[], now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  let last = 0;
+  const columns: Column<ChangeWrite>[] = [
+    { name: 'lieu_id', kind: 'uuid', value: (c) => c.lieu_id },
+    { name: 'kind', kind: 'text', value: (c) => c.kind },
+    { name: 'changed_at', kind: 'timestamptz', value: () => now },
+  ];
+  for (let start = 0; start < changes.length; start += chunkSize) {
+    const chunk = changes.slice(start, start + chunkSize);
+    const { rows } = await sql<{ seq: number }>`WITH inserted AS (
+        INSERT INTO lieu_changes (lieu_id, kind, changed_at) ${unnestSelect(columns, chunk)} RETURNING seq
+      ) SELECT max(seq) AS seq FROM inserted`.execute(db);
+    last = Math.max(last, Number(rows[0]?.seq ?? 0));
+  }
+  await sql`select pg_notify(${LIEUX_CHANGED_CHANNEL}, ${String(last)})`.execute(db);
+}
+
+// ---- federation tables
+
+export interface LinkWrite {
+  external_id: string;
+  lieu_id: string;
+}
+
+/** Links seen in this run: created, or moved to their place, last seen now, no longer removed. */
+export async function upsertLinks(db: Db, sourceId: string, links: readonly LinkWrite[], now: Date): Promise<void> {
+  const columns: Column<LinkWrite>[] = [
+    { name: 'source_id', kind: 'uuid', value: () => sourceId },
+    { name: 'external_id', kind: 'text', value: (l) => l.external_id },
+    { name: 'lieu_id', kind: 'uuid', value: (l) => l.lieu_id },
+    { name: 'first_seen_at', kind: 'timestamptz', value: () => now },
+    { name: 'last_seen_at', kind: 'timestamptz', value: () => now },
+  ];
+  await insertRows(db, 'lieu_sources', columns, links, sql`ON CONFLICT (source_id, external_id) DO UPDATE
+    SET lieu_id = excluded.lieu_id, last_seen_at = excluded.last_seen_at, removed_at = NULL`);
+}
+
+export interface ProvenanceWrite {
+  lieu_id: string;
+  field: string;
+}
+
+export async function upsertProvenance(db: Db, sourceId: string, runId: string, rows: readonly ProvenanceWrite[], now: Date): Promise<void> {
+  const columns: Column<ProvenanceWrite>[] = [
+    { name: 'lieu_id', kind: 'uuid', value: (p) => p.lieu_id },
+    { name: 'field', kind: 'text', value: (p) => p.field },
+    { name: 'source_id', kind: 'uuid', value: () => sourceId },
+    { name: 'run_id', kind: 'uuid', value: () => runId },
+    { name: 'updated_at', kind: 'timestamptz', value: () => now },
+  ];
+  await insertRows(db, 'lieu_field_provenance', columns, rows, sql`ON CONFLICT (lieu_id, field) DO UPDATE
+    SET source_id = excluded.source_id, run_id = excluded.run_id, updated_at = excluded.updated_at`);
+}
+
+export interface ImportRowWrite {
+  external_id: string;
+  content_hash: string;
+  raw: unknown;
+  lieu_id: string | null;
+}
+
+export async function upsertImportRows(db: Db, sourceId: string, runId: string, rows: readonly ImportRowWrite[]): Promise<void> {
+  const columns: Column<ImportRowWrite>[] = [
+    { name: 'source_id', kind: 'uuid', value: () => sourceId },
+    { name: 'external_id', kind: 'text', value: (r) => r.external_id },
+    { name: 'content_hash', kind: 'text', value: (r) => r.content_hash },
+    { name: 'raw', kind: 'jsonb', value: (r) => r.raw },
+    { name: 'lieu_id', kind: 'uuid', value: (r) => r.lieu_id },
+    { name: 'last_run_id', kind: 'uuid', value: () => runId },
+  ];
+  await insertRows(db, 'import_rows', columns, rows, sql`ON CONFLICT (source_id, external_id) DO UPDATE
+    SET content_hash = excluded.content_hash, raw = excluded.raw, lieu_id = excluded.lieu_id, last_run_id = excluded.last_run_id`);
+}
+
+export interface DuplicateWrite {
+  lieu_a: string;
+  lieu_b: string;
+  score: number;
+  decision: 'merge' | 'review';
+  signals: unknown;
+  reason: string | null;
+}
+
+/** Pairs found again keep their review status; their score and signals are refreshed. */
+export async function upsertDuplicates(db: Db, runId: string, pairs: readonly DuplicateWrite[], now: Date): Promise<void> {
+  const columns: Column<DuplicateWrite>[] = [
+    { name: 'lieu_a', kind: 'uuid', value: (p) => p.lieu_a },
+    { name: 'lieu_b', kind: 'uuid', value: (p) => p.lieu_b },
+    { name: 'score', kind: 'int4', value: (p) => p.score },
+    { name: 'decision', kind: 'text', value: (p) => p.decision },
+    { name: 'signals', kind: 'jsonb', value: (p) => p.signals },
+    { name: 'reason', kind: 'text', value: (p) => p.reason },
+    { name: 'found_run_id', kind: 'uuid', value: () => runId },
+    { name: 'found_at', kind: 'timestamptz', value: () => now },
+  ];
+  await insertRows(db, 'lieu_duplicates', columns, pairs, sql`ON CONFLICT (lieu_a, lieu_b) DO UPDATE
+    SET score = excluded.score, decision = excluded.decision, signals = excluded.signals, reason = excluded.reason`);
+}

@@ -1,0 +1,293 @@
+// What an import run writes, computed in memory (no database here). Two steps:
+//  1. prepareRecords: per record, its key and content hash; an unchanged row (same hash, still
+//     linked) stops there; otherwise positions are checked and the record is validated and
+//     enriched ONCE (territory codes, commune centre) from the in-memory territories.
+//  2. planApply: given the current rows of the places concerned, decides for each accepted
+//     record: update its linked place (republishing it if it comes back), attach it to a place
+//     of another source it strongly duplicates (merge), or create a place; and lists every row
+//     to write: places, versions, change-log entries, links, provenance, raw rows.
+// The rules are those of the lieux use cases (history, change log, "nothing changes → nothing
+// written"), applied to whole sets so the SQL stage can write them in bulk.
+import { createHash, randomUUID } from 'node:crypto';
+import type { LieuRow } from '../../db/database.ts';
+import { normalizeText, searchKeys } from '../../lib/text.ts';
+import { diff, emptyRecord, recordOf } from '../lieux/lieux.use-cases.ts';
+import type { LieuValue } from '../lieux/lieux.schema.ts';
+import { validateLieu } from '../lieux/lieux.validation.ts';
+import type { Territories } from '../territories/territories.types.ts';
+import type { Source } from '../sources/sources.use-cases.ts';
+import type { ChangeWrite, ImportRowWrite, LinkWrite, ProvenanceWrite, VersionWrite } from './imports.bulk-write.ts';
+import { checkPosition } from './imports.coordinates.ts';
+import type { DedupIndex } from './imports.dedup-index.ts';
+import { isRealPivot, type DedupRecord } from './imports.dedup.ts';
+import type { RowError } from './imports.errors.ts';
+import { standardFields, type RawLieu, type SourceRecord } from './imports.fields.ts';
+
+export type Problem = RowError & { severity: 'error' | 'warning' };
+
+export interface LinkState {
+  lieu_id: string;
+  removed_at: Date | null;
+}
+
+export interface PlanContext {
+  source: Source;
+  format: string;
+  territories: Territories;
+  now: Date;
+  /** Raw rows of the source's previous runs, by record key. */
+  previousRows: Map<string, { hash: string; lieu_id: string | null }>;
+  /** The source's links, by record key. */
+  links: Map<string, LinkState>;
+}
+
+export interface PreparedRecord {
+  record: SourceRecord;
+  key: string;
+  hash: string;
+  link: LinkState | undefined;
+  /** Validated and enriched once; written as is (every standard field, absent ones empty). */
+  value: LieuValue;
+}
+
+export interface Prepared {
+  accepted: PreparedRecord[];
+  /** Keys of rows skipped because their content hash is unchanged. */
+  unchangedKeys: string[];
+  /** Raw rows of rejected records (stored without a place). */
+  rejectedRows: ImportRowWrite[];
+  seen: Set<string>;
+  problems: Problem[];
+  rejected: number;
+  warnings: number;
+}
+
+/** The record's key in its source: its own id, or its normalised name and postal code. */
+export function recordKey(record: SourceRecord): string {
+  if (record.externalId) return record.externalId;
+  return `nom:${normalizeText(String(record.lieu.nom ?? ''))}|${String(record.lieu.code_postal ?? '')}`;
+}
+
+export function contentHash(record: SourceRecord, format: string, source: Source): string {
+  // The mapping and format are part of the content: a new mapping must re-map every row.
+  return createHash('sha256').update(JSON.stringify([format, source.mapping, record.raw])).digest('base64url');
+}
+
+/** Every standard field, absent ones as null, so an update clears what the source no longer gives. */
+function fullRecord(lieu: RawLieu): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const field of standardFields) if (field !== 'id') record[field] = lieu[field] ?? null;
+  return record;
+}
+
+export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[], onProgress?: (done: number, total: number) => void): Prepared {
+  const prepared: Prepared = { accepted: [], unchangedKeys: [], rejectedRows: [], seen: new Set(), problems: [], rejected: 0, warnings: 0 };
+  const total = records.length;
+  for (const [index, record] of records.entries()) {
+    const key = recordKey(record);
+    if (prepared.seen.has(key)) {
+      prepared.problems.push({ row: record.row, field: 'nom', value: key, severity: 'error', message: 'Ce lieu (même nom et même code postal, sans identifiant) apparaît deux fois dans le fichier.' });
+      prepared.rejected++;
+      onProgress?.(index + 1, total);
+      continue;
+    }
+    prepared.seen.add(key);
+    const hash = contentHash(record, ctx.format, ctx.source);
+    const previous = ctx.previousRows.get(key);
+    const link = ctx.links.get(key);
+    if (previous && previous.hash === hash && previous.lieu_id && link && link.lieu_id === previous.lieu_id && link.removed_at === null) {
+      prepared.unchangedKeys.push(key);
+      onProgress?.(index + 1, total);
+      continue;
+    }
+    const checked = checkPosition(record.lieu, ctx.territories, record.row);
+    prepared.problems.push(...checked.warnings.map((w) => ({ ...w, severity: 'warning' as const })));
+    prepared.warnings += checked.warnings.length;
+    const validation = validateLieu(fullRecord(checked.lieu), ctx.territories, { ignoreUnknownFields: true });
+    if (validation.ok) {
+      prepared.accepted.push({ record, key, hash, link, value: validation.value });
+    } else {
+      prepared.rejected++;
+      for (const e of validation.errors) {
+        prepared.problems.push({ row: record.row, field: e.field, value: e.value === undefined ? undefined : String(e.value), message: e.message, severity: 'error' });
+      }
+      prepared.rejectedRows.push({ external_id: key, content_hash: hash, raw: record.raw, lieu_id: null });
+    }
+    onProgress?.(index + 1, total);
+  }
+  return prepared;
+}
+
+/** The shape the duplicate scorer reads, from a validated value or a row. */
+export function dedupRecordOf(id: string, value: LieuValue | LieuRow): DedupRecord {
+  return {
+    id,
+    nom: value.nom,
+    adresse: value.adresse,
+    code_insee: value.code_insee,
+    latitude: value.latitude,
+    longitude: value.longitude,
+    position_approximate: value.position_approximate,
+    pivot: value.pivot,
+    telephone: value.telephone,
+    courriels: value.courriels,
+  };
+}
+
+/**
+ * For each new record (no link in this source), the existing place it strongly duplicates,
+ * if any: decision "merge" from the scorer, never two different real SIRETs, never a place
+ * this source lists under another key of the same file, and each place claimed once.
+ */
+export function findMergeTargets(records: readonly PreparedRecord[], index: DedupIndex, excluded: ReadonlySet<string>): Map<string, string> {
+  const targets = new Map<string, string>();
+  const claimed = new Set<string>();
+  for (const r of records) {
+    if (r.link) continue;
+    const incoming = dedupRecordOf(`incoming:${r.key}`, r.value);
+    let best: { id: string; score: number } | null = null;
+    for (const pair of index.scoreAgainst(incoming)) {
+      const other = pair.a === incoming.id ? pair.b : pair.a;
+      if (pair.decision !== 'merge' || excluded.has(other) || claimed.has(other)) continue;
+      const candidate = index.get(other);
+      if (candidate && isRealPivot(candidate.pivot) && isRealPivot(incoming.pivot) && candidate.pivot !== incoming.pivot) continue;
+      if (!best || pair.score > best.score) best = { id: other, score: pair.score };
+    }
+    if (best) {
+      targets.set(r.key, best.id);
+      claimed.add(best.id);
+    }
+  }
+  return targets;
+}
+
+export interface ApplyPlan {
+  inserts: LieuRow[];
+  /** Final state of each updated place (one entry per place). */
+  updates: LieuRow[];
+  versions: VersionWrite[];
+  changes: ChangeWrite[];
+  links: LinkWrite[];
+  provenance: ProvenanceWrite[];
+  importRows: ImportRowWrite[];
+  /** Places whose standard fields this run set or changed (scored for duplicates). */
+  touched: Set<string>;
+  stats: { new: number; updated: number; unchanged: number; merged: number };
+}
+
+type StandardRecord = Record<string, unknown>;
+
+/** Standard fields that differ (on creation: the ones given), for provenance and the run stats. */
+function changedFields(before: StandardRecord | null, after: StandardRecord): string[] {
+  return standardFields.filter((f) => f !== 'id' && JSON.stringify(before?.[f] ?? null) !== JSON.stringify(after[f] ?? null) && (before !== null || !isEmpty(after[f])));
+}
+
+const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+
+/**
+ * Values of a place after a record of another source is attached to it, until the per-field
+ * conflict rules (imports.merge.ts) drive this: the place keeps its values; the record fills
+ * the empty ones, adds its list values, gives a real pivot for a placeholder and a precise
+ * position for a commune centre; date_maj is the latest of both.
+ */
+function attachedRecord(current: LieuRow, incoming: LieuValue): StandardRecord {
+  const record: StandardRecord = {};
+  const now = recordOf(current) as unknown as StandardRecord;
+  const given = incoming as unknown as StandardRecord;
+  for (const field of standardFields) {
+    if (field === 'id') continue;
+    const mine = now[field];
+    const theirs = given[field];
+    if (Array.isArray(mine)) record[field] = [...new Set([...mine, ...((theirs as string[] | undefined) ?? [])])];
+    else record[field] = isEmpty(mine) ? (theirs ?? null) : mine;
+  }
+  if (!isRealPivot(current.pivot) && isRealPivot(incoming.pivot)) record.pivot = incoming.pivot;
+  if (current.position_approximate && !incoming.position_approximate) {
+    record.latitude = incoming.latitude;
+    record.longitude = incoming.longitude;
+  } else if (current.position_approximate) {
+    record.latitude = null; // still the commune centre: validation derives it again
+    record.longitude = null;
+  }
+  if (String(incoming.date_maj) > String(current.date_maj)) record.date_maj = incoming.date_maj;
+  return record;
+}
+
+export function planApply(
+  ctx: PlanContext & { sourceName: string },
+  accepted: readonly PreparedRecord[],
+  currentRows: ReadonlyMap<string, LieuRow>,
+  mergeTargets: ReadonlyMap<string, string>,
+): ApplyPlan {
+  const plan: ApplyPlan = { inserts: [], updates: [], versions: [], changes: [], links: [], provenance: [], importRows: [], touched: new Set(), stats: { new: 0, updated: 0, unchanged: 0, merged: 0 } };
+  const working = new Map(currentRows); // a place written twice in one run builds on its first write
+  const updated = new Map<string, LieuRow>();
+  const provenance = new Map<string, ProvenanceWrite>();
+  const { now } = ctx;
+
+  const update = (current: LieuRow, next: StandardRecord & ReturnType<typeof recordOf>): { row: LieuRow; fields: string[] } => {
+    const changes = diff(recordOf(current) as unknown as StandardRecord, next as unknown as StandardRecord);
+    const fields = changedFields(recordOf(current) as unknown as StandardRecord, next as unknown as StandardRecord);
+    if (Object.keys(changes).length === 0) return { row: current, fields };
+    const row = { ...current, ...next, ...searchKeys(next.nom, next.commune), version: current.version + 1, updated_at: now } as LieuRow;
+    plan.versions.push({ row, action: 'update', changes, reason: null });
+    // Readers of the change feed never saw an unpublished place; its edits stay silent.
+    if (row.status === 'published') plan.changes.push({ lieu_id: row.id, kind: 'updated' });
+    working.set(row.id, row);
+    updated.set(row.id, row);
+    return { row, fields };
+  };
+
+  for (const r of accepted) {
+    let lieuId: string;
+    let fields: string[];
+    const target = r.link ? working.get(r.link.lieu_id) : undefined;
+    const mergeInto = !target ? mergeTargets.get(r.key) : undefined;
+    if (target && r.link) {
+      let current = target;
+      const comesBack = current.status === 'unpublished' && r.link.removed_at !== null;
+      if (comesBack) {
+        current = { ...current, status: 'published', version: current.version + 1, updated_at: now };
+        plan.versions.push({ row: current, action: 'republish', changes: { status: { from: 'unpublished', to: 'published' } }, reason: `De nouveau présent dans la source « ${ctx.sourceName} ».` });
+        plan.changes.push({ lieu_id: current.id, kind: 'added' });
+        working.set(current.id, current);
+        updated.set(current.id, current);
+      }
+      const result = update(current, recordOf(r.value) as StandardRecord & ReturnType<typeof recordOf>);
+      lieuId = current.id;
+      fields = result.fields;
+      if (fields.length > 0 || comesBack) plan.stats.updated++;
+      else plan.stats.unchanged++;
+    } else if (mergeInto && working.has(mergeInto)) {
+      const current = working.get(mergeInto)!;
+      const validation = validateLieu(attachedRecord(current, r.value), ctx.territories, { ignoreUnknownFields: true });
+      // Both records are valid on their own; a combination that is not keeps the place as it is.
+      fields = validation.ok ? update(current, recordOf(validation.value) as StandardRecord & ReturnType<typeof recordOf>).fields : [];
+      lieuId = current.id;
+      plan.stats.merged++;
+    } else {
+      const row: LieuRow = {
+        ...(recordOf(r.value) as unknown as Omit<LieuRow, 'id' | 'search_tokens' | 'sort_key' | 'status' | 'version' | 'created_at' | 'updated_at'>),
+        id: randomUUID(),
+        ...searchKeys(r.value.nom, r.value.commune),
+        status: 'published',
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      plan.inserts.push(row);
+      plan.versions.push({ row, action: 'create', changes: diff(emptyRecord(), recordOf(r.value) as unknown as StandardRecord), reason: null });
+      plan.changes.push({ lieu_id: row.id, kind: 'added' });
+      lieuId = row.id;
+      fields = changedFields(null, recordOf(r.value) as unknown as StandardRecord);
+      plan.stats.new++;
+    }
+    if (fields.length > 0) plan.touched.add(lieuId);
+    for (const field of fields) provenance.set(`${lieuId}|${field}`, { lieu_id: lieuId, field });
+    plan.links.push({ external_id: r.key, lieu_id: lieuId });
+    plan.importRows.push({ external_id: r.key, content_hash: r.hash, raw: r.record.raw, lieu_id: lieuId });
+  }
+  plan.updates = [...updated.values()];
+  plan.provenance = [...provenance.values()];
+  return plan;
+}
