@@ -6,10 +6,11 @@ import { addObservatoryCommands, addObservatoryDataCommands } from './observator
 import { addDataCommands } from './data.command.ts';
 import { addImportCommands } from './import.command.ts';
 import { addSourcesCommands } from './sources.command.ts';
+import { addJobsCommands } from './jobs.command.ts';
 import { addExportCommands } from './export.command.ts';
 import { addLieuxCommands } from './lieux.command.ts';
 import { addAccountsCommands } from './accounts.command.ts';
 
 export type CliCommand = (program: Command, config: () => Config) => void;
 
-export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addObservatoryDataCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands, addExportCommands, addAccountsCommands];
+export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addObservatoryDataCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands, addJobsCommands, addExportCommands, addAccountsCommands];

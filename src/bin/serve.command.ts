@@ -5,6 +5,7 @@ import { buildApp } from '../server/app.ts';
 import { openDatabase } from '../db/kysely.ts';
 import { migrateDown, migrateToLatest } from '../db/migrate.ts';
 import path from 'node:path';
+import { startSourceJobRunner } from '../modules/sources/sources.runner.ts';
 
 export function addServeCommands(program: Command, config: () => Config): void {
   program
@@ -14,7 +15,10 @@ export function addServeCommands(program: Command, config: () => Config): void {
       const cfg = config();
       const deps = await bootstrap(cfg);
       const app = await buildApp(deps);
+      // Scheduled source syncs (MAILLAGE_JOBS=off leaves them to another process or to `maillage jobs run-due`).
+      const jobs = cfg.jobs.enabled ? await startSourceJobRunner(deps) : null;
       const stop = async () => {
+        await jobs?.stop();
         await app.close();
         await shutdown(deps);
         process.exit(0);
