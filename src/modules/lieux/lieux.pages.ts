@@ -9,6 +9,7 @@ import { summarizeHoraires } from '../../lib/opening-hours.ts';
 import type { ReportFormState } from '../reports/views/report-form.tsx';
 import { getPublishedLieu } from './lieux.use-cases.ts';
 import { LieuPage } from './views/lieu-page.tsx';
+import { qpvItemsOfPlace } from '../qpv/qpv.repository.ts';
 
 export async function renderLieuPage(
   request: FastifyRequest,
@@ -25,6 +26,7 @@ export async function renderLieuPage(
       ? { latitude: lieu.latitude, longitude: lieu.longitude, code_departement: lieu.code_departement }
       : undefined;
   const hours = lieu.horaires ? summarizeHoraires(lieu.horaires, now, location) : null;
+  const qpv = await qpvItemsOfPlace(deps.db, lieu.id);
   return sendHtml(
     reply,
     h(LieuPage, {
@@ -34,6 +36,7 @@ export async function renderLieuPage(
       pageUrl: `${deps.config.publicUrl}/lieux/${lieu.id}`,
       report,
       todayIndex: (now.getDay() + 6) % 7,
+      qpv,
     }),
     status,
   );

@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { BBox, QpvMatch, QpvShape } from './qpv.geometry.ts';
+import type { QpvItem } from './qpv.schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -112,4 +113,17 @@ export async function maxChangeSeq(db: Db): Promise<number> {
 export async function changedPlaceIdsSince(db: Db, seq: number): Promise<{ ids: string[]; seq: number }> {
   const rows = await db.selectFrom('lieu_changes').select(['seq', 'lieu_id']).where('seq', '>', seq).orderBy('seq').execute();
   return { ids: [...new Set(rows.map((r) => r.lieu_id))], seq: rows.length ? rows[rows.length - 1]!.seq : seq };
+}
+
+/** The QPVs of one place with their names, nearest first (the `qpv` field of the place API). */
+export async function qpvItemsOfPlace(db: Db, lieuId: string): Promise<QpvItem[]> {
+  const rows = await db
+    .selectFrom('lieu_qpv')
+    .innerJoin('qpv', 'qpv.code', 'lieu_qpv.code_qp')
+    .select(['lieu_qpv.code_qp', 'qpv.nom', 'lieu_qpv.relation', 'lieu_qpv.distance_m'])
+    .where('lieu_qpv.lieu_id', '=', lieuId)
+    .orderBy('lieu_qpv.distance_m')
+    .orderBy(sql`lieu_qpv.code_qp COLLATE "C"`)
+    .execute();
+  return rows.map((r) => ({ code: r.code_qp, nom: r.nom, relation: r.relation, distance_m: r.distance_m }));
 }

@@ -6,16 +6,9 @@
 import { emptyBitset, type Bitset } from './bitset.ts';
 import type { PlaceRecord, SearchSnapshot } from './read-model.ts';
 import type { QpvIndex, QpvMatch } from '../qpv/qpv.geometry.ts';
+import type { QpvItem } from '../qpv/qpv.schema.ts';
 
-/** A place's QPV as the API shows it, beside the standard's fields. */
-export interface QpvItem {
-  code: string;
-  nom: string;
-  /** 'dans': the place lies in the QPV; 'proche': within the configured distance of its contour. */
-  relation: 'dans' | 'proche';
-  /** 0 when inside; otherwise metres to the contour (0.1 m precision). */
-  distance_m: number;
-}
+export type { QpvItem };
 
 /** The QPV filters of a search (all ANDed). */
 export interface QpvFilter {

@@ -11,6 +11,7 @@ import { enumeratedFieldValues, enumeratedFields, territoireTypes, type Enumerat
 import { MAX_Q_LENGTH, MAX_RAYON_KM } from './search.query.ts';
 import { searchLieux } from './search-engine.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, type SearchQuery } from './search.types.ts';
+import { QpvItemsApi } from '../qpv/qpv.schema.ts';
 
 const enumParams = Object.fromEntries(
   enumeratedFields.map((field) => [
@@ -39,16 +40,6 @@ const qpvParams = {
     Type.Boolean({ description: 'true : lieux dans un QPV ou à moins de la distance configurée (300 m par défaut) ; false : ni dans ni près d’un QPV.' }),
   ),
 };
-
-export const QpvItemApi = Type.Object(
-  {
-    code: Type.String({ description: 'Code du QPV (QP… liste 2015, QN… liste 2024)' }),
-    nom: Type.String(),
-    relation: Type.Enum(['dans', 'proche'], { description: 'dans : le lieu est dans le quartier ; proche : à moins de la distance configurée de son contour' }),
-    distance_m: Type.Number({ description: '0 dans le quartier, sinon distance au contour en mètres' }),
-  },
-  { additionalProperties: false },
-);
 
 const filterParams = {
   lat: Type.Optional(Type.Number({ description: 'Latitude WGS84 du point de recherche (avec lon) : tri par distance' })),
@@ -83,12 +74,7 @@ export const SearchItemApi = Type.Object(
   {
     ...Lieu.properties,
     distance: Type.Optional(Type.Integer({ description: 'Distance au point de recherche, en mètres (seulement avec lat et lon)' })),
-    qpv: Type.Optional(
-      Type.Array(QpvItemApi, {
-        description:
-          'Calculé (hors standard) : quartiers prioritaires où se trouve le lieu ou proches de lui, du plus proche au plus loin. Absent quand il n’y en a aucun.',
-      }),
-    ),
+    qpv: QpvItemsApi,
   },
 );
 

@@ -16,6 +16,8 @@ import { searchLieux } from './search-engine.ts';
 import { loadSnapshot } from './search-index.ts';
 import type { SearchSnapshot } from './read-model.ts';
 import type { SearchItem, SearchQuery } from './search.types.ts';
+import { QPV_CODE } from './search.query.ts';
+import { qpvSentence } from '../qpv/qpv.schema.ts';
 import { HomePage } from './views/home-page.tsx';
 import { ResultsList, ResultsPage, type ResultItem, type ResultsModel } from './views/results-page.tsx';
 import { DEFAULT_RAYON, RAYONS, type SearchFormValues } from './views/search-form.tsx';
@@ -24,7 +26,7 @@ type RawQuery = Record<string, string | string[] | undefined>;
 
 const PAGE_SIZE = 20;
 const LIST_FIELDS = ['services', 'publics_specifiquement_adresses', 'prise_en_charge_specifique', 'frais_a_charge'] as const;
-const KNOWN_PARAMS = new Set(['q', 'commune', 'lat', 'lon', 'rayon', 'ouvert_maintenant', 'curseur', ...LIST_FIELDS]);
+const KNOWN_PARAMS = new Set(['q', 'commune', 'lat', 'lon', 'rayon', 'ouvert_maintenant', 'curseur', 'qpv', ...LIST_FIELDS]);
 
 /** The process's read model when the search module provides one; else a snapshot per request. */
 async function snapshotOf(deps: AppDeps): Promise<SearchSnapshot> {
@@ -69,6 +71,10 @@ export function parseSearchParams(query: RawQuery): SearchFormValues & { curseur
   if (q.length > 200) errors.push({ field: 'q', message: '« q » doit contenir au plus 200 caractères.' });
   const ouvert = one(query.ouvert_maintenant);
   if (ouvert && ouvert !== 'oui') errors.push({ field: 'ouvert_maintenant', message: '« ouvert_maintenant » doit valoir « oui ».' });
+  const qpv = one(query.qpv);
+  if (qpv && qpv !== 'dans' && qpv !== 'proche' && !QPV_CODE.test(qpv)) {
+    errors.push({ field: 'qpv', message: '« qpv » doit valoir « dans », « proche » ou un code de quartier prioritaire (ex. QP035003).' });
+  }
   if (errors.length) throw new ValidationError(errors, 'La recherche contient des paramètres invalides.');
   const frais = many(query.frais_a_charge);
   return {
@@ -82,6 +88,7 @@ export function parseSearchParams(query: RawQuery): SearchFormValues & { curseur
     prise_en_charge_specifique: many(query.prise_en_charge_specifique),
     gratuit: frais.includes('Gratuit'),
     ouvert_maintenant: ouvert === 'oui',
+    qpv: qpv || undefined,
     curseur: one(query.curseur) || undefined,
   };
 }
@@ -154,6 +161,7 @@ function toResultItem(item: SearchItem, now: Date): ResultItem {
     status: hours ? { open: hours.open, label: hours.status } : undefined,
     services: (i.services as string[]).map((s) => serviceShort[s] ?? s),
     gratuit: (i.frais_a_charge as string[]).includes('Gratuit'),
+    qpv: item.qpv?.length ? qpvSentence(item.qpv[0]!) : undefined,
   };
 }
 
@@ -177,6 +185,7 @@ export async function buildResults(deps: AppDeps, raw: RawQuery, values: SearchF
   if (values.prise_en_charge_specifique.length) filters.prise_en_charge_specifique = values.prise_en_charge_specifique;
   if (values.gratuit) filters.frais_a_charge = ['Gratuit'];
   const query: SearchQuery = { filters, limit: PAGE_SIZE, ouvert_maintenant: values.ouvert_maintenant || undefined, curseur: values.curseur };
+  if (values.qpv) query.qpv = values.qpv === 'dans' ? { en_qpv: true } : values.qpv === 'proche' ? { proche_qpv: true } : { dans: [values.qpv] };
   if (place.kind === 'point') {
     query.point = { latitude: place.latitude, longitude: place.longitude };
     query.rayon_km = values.rayon;

@@ -1,4 +1,5 @@
 import type { Lieu } from '../lieux.schema.ts';
+import { qpvSentence, type QpvItem } from '../../qpv/qpv.schema.ts';
 import type { HorairesSummary } from '../../../lib/opening-hours.ts';
 import { Page, type PageContext } from '../../../web/layout/page.tsx';
 import { Breadcrumb } from '../../../web/components/breadcrumb.tsx';
@@ -28,6 +29,8 @@ export interface LieuPageProps {
   report: ReportFormState;
   /** Index of today in the week (0 = lundi), to highlight it. */
   todayIndex: number;
+  /** Priority neighbourhoods the place lies in or near (computed by the qpv module). */
+  qpv?: QpvItem[];
 }
 
 function Hours({ lieu, hours, todayIndex }: { lieu: Lieu; hours: HorairesSummary | null; todayIndex: number }) {
@@ -58,7 +61,7 @@ function Hours({ lieu, hours, todayIndex }: { lieu: Lieu; hours: HorairesSummary
   );
 }
 
-export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex }: LieuPageProps) {
+export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex, qpv = [] }: LieuPageProps) {
   const hasPosition = lieu.latitude !== null && lieu.longitude !== null;
   const addressLine = `${lieu.adresse}, ${lieu.code_postal} ${lieu.commune}`;
   const osmDirections = hasPosition
@@ -137,6 +140,15 @@ export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex }: Lieu
               ) : null}
               {lieu.code_postal} {lieu.commune}
             </address>
+            {qpv.length ? (
+              <ul class="fr-text--sm maillage-lieu-qpv">
+                {qpv.map((q) => (
+                  <li>
+                    <a href={`/observatoire/qpv/${q.code}`}>{qpvSentence(q)}</a>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
             {lieu.position_approximate ? (
               <p class="fr-text--sm">La position de ce lieu sur la carte est approximative (centre de la commune).</p>
             ) : null}

@@ -22,6 +22,8 @@ export interface ResultItem {
   status?: { open: boolean; label: string };
   services: string[];
   gratuit: boolean;
+  /** "Dans le quartier prioritaire …" / "À 120 m du quartier prioritaire …". */
+  qpv?: string;
 }
 
 export interface ResultsModel {
@@ -49,7 +51,8 @@ function activeFilters(v: SearchFormValues): number {
     v.publics_specifiquement_adresses.length +
     v.prise_en_charge_specifique.length +
     (v.gratuit ? 1 : 0) +
-    (v.ouvert_maintenant ? 1 : 0)
+    (v.ouvert_maintenant ? 1 : 0) +
+    (v.qpv ? 1 : 0)
   );
 }
 
@@ -100,6 +103,7 @@ export function ResultsList({ model }: { model: ResultsModel }) {
                       {item.status.label}
                     </span>
                   ) : null}
+                  {item.qpv ? <span class="fr-text--xs maillage-card-qpv"> · {item.qpv}</span> : null}
                 </>
               }
               start={<TagList tags={[...(item.gratuit ? ['Gratuit'] : []), ...item.services]} small />}

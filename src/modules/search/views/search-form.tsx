@@ -18,6 +18,8 @@ export interface SearchFormValues {
   prise_en_charge_specifique: string[];
   gratuit: boolean;
   ouvert_maintenant: boolean;
+  /** Priority neighbourhoods: '' (all), 'dans', 'proche' (in or near), or one QPV code (places in it). */
+  qpv?: string;
 }
 
 export const RAYONS = [2, 5, 10, 20, 50] as const;
@@ -43,6 +45,16 @@ const priseEnChargeLabels: Record<string, string> = {
 
 const options = (values: readonly string[], labels: Record<string, string>): Option[] =>
   values.map((value) => ({ value, label: labels[value] ?? value }));
+
+function qpvOptions(current: string | undefined): Option[] {
+  const list: Option[] = [
+    { value: '', label: 'Tous les lieux' },
+    { value: 'dans', label: 'Dans un quartier prioritaire' },
+    { value: 'proche', label: 'Dans un quartier prioritaire ou à proximité' },
+  ];
+  if (current && current !== 'dans' && current !== 'proche') list.push({ value: current, label: `Dans le quartier ${current}` });
+  return list;
+}
 
 /** The place field: address, commune or postal code, with the geolocation button. */
 export function WhereField({ values, big }: { values: SearchFormValues; big?: boolean }) {
@@ -113,6 +125,14 @@ export function SearchFilters({ values }: { values: SearchFormValues }) {
           <Checkbox id="filtre-ouvert" name="ouvert_maintenant" value="oui" label="Ouvert maintenant" checked={values.ouvert_maintenant} />
         </div>
       </fieldset>
+      <Select
+        id="filtre-qpv"
+        name="qpv"
+        label="Quartiers prioritaires (QPV)"
+        hint="Quartiers de la politique de la ville"
+        options={qpvOptions(values.qpv)}
+        value={values.qpv ?? ''}
+      />
       <CheckboxGroup
         id="filtre-publics"
         name="publics_specifiquement_adresses"
