@@ -17,7 +17,14 @@
 //   // result.fields: every merge field, to write (createLieu / updateLieu with only result.changed);
 //   // result.changed: fields whose value changed; result.conflicts: source values refused
 //   // because an account edited the field (show them, never apply them silently);
-//   // then saveMergeResult(db, lieuId, result, runId, now) stores contributions and provenance.
+//   // then saveMergeResult(db, lieuId, result, runId) stores contributions and provenance.
+//
+// In bulk (the planned apply stage): `loadMergeStates(db, currentRows)` gives a Map of states
+// by place id (one query per table for all places); after planning, `contributionRows(lieuId,
+// result.contributions, runId)` for each place and ONE `replaceContributions(db, lieuIds, rows)`;
+// lieu_field_provenance gets, per field, `result.provenance[field][0]` when it is a source.
+// A new place: `mergeIncoming(emptyState(), …)`. Account edits need no call: they are read back
+// from lieu_versions by loadMergeStates. Merge/split of places: imports.duplicates.ts.
 //
 // mergeIncoming never throws and never mutates its arguments.
 

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS lieu_merges;
+DROP TABLE IF EXISTS lieu_field_contributions;
