@@ -32,6 +32,12 @@ export function andInPlace(a: Bitset, b: Bitset): Bitset {
   return a;
 }
 
+/** a |= b, in place. */
+export function orInPlace(a: Bitset, b: Bitset): Bitset {
+  for (let i = 0; i < a.length; i++) a[i]! |= b[i]!;
+  return a;
+}
+
 /** Calls `visit` for each set position in increasing order from `start`; stops when it returns false. */
 export function forEachBit(bits: Bitset, start: number, visit: (position: number) => boolean | void): void {
   for (let w = start >>> 5; w < bits.length; w++) {

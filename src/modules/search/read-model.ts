@@ -6,7 +6,7 @@
 // one buffer per place instead of a 40-property object (decoded only for the items of a page).
 import KDBush from 'kdbush';
 import { enumeratedFields, territoireTypes, type EnumeratedField, type TerritoireType } from './search.fields.ts';
-import { emptyBitset, setBits, type Bitset } from './bitset.ts';
+import { emptyBitset, orInPlace, setBits, type Bitset } from './bitset.ts';
 import { hoursKey } from './open-filter.ts';
 import type { QpvLayer } from './qpv-layer.ts';
 
@@ -171,10 +171,34 @@ export function patchRecords(previous: readonly PlaceRecord[], removedIds: Reado
   return result;
 }
 
-/** Positions of the places listed in `postings`, as a bitset. */
+// Bitsets of long posting lists ("Gratuit", a common service, a large département), built on
+// first use and kept with the list: ANDing size/32 words is cheaper than setting tens of
+// thousands of bits on every query. Only lists of at least size/32 positions are cached, so
+// the cache stays below the size of the posting lists themselves (per bit: 1/32 of a position).
+const postingBitsets = new WeakMap<Uint32Array, Bitset>();
+
+function postingBitset(size: number, list: Uint32Array): Bitset | undefined {
+  if (list.length < size >>> 5 || list.length === 0) return undefined;
+  let bits = postingBitsets.get(list);
+  if (bits === undefined || bits.length !== (size + 31) >>> 5) {
+    bits = setBits(emptyBitset(size), list);
+    postingBitsets.set(list, bits);
+  }
+  return bits;
+}
+
+/** Positions of the places listed in `postings`, as a bitset. Read-only: it may be shared with later calls. */
 export function bitsetOf(snapshot: SearchSnapshot, postings: readonly Uint32Array[]): Bitset {
+  if (postings.length === 1) {
+    const shared = postingBitset(snapshot.size, postings[0]!);
+    if (shared) return shared;
+  }
   const bits = emptyBitset(snapshot.size);
-  for (const list of postings) setBits(bits, list);
+  for (const list of postings) {
+    const shared = postingBitset(snapshot.size, list);
+    if (shared) orInPlace(bits, shared);
+    else setBits(bits, list);
+  }
   return bits;
 }
 
