@@ -10,6 +10,7 @@ import path from 'node:path';
 import { SearchIndex } from '../modules/search/search-index.ts';
 import { createTerritories } from '../modules/territories/territories.use-cases.ts';
 import { seedDemoData } from '../modules/lieux/lieux.demo.ts';
+import { createBanGeocoder } from '../modules/imports/imports.geocoder.ts';
 
 export interface BootstrapOptions {
   logger?: Logger;
@@ -35,7 +36,8 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   // Demonstration places for an empty registry (MAILLAGE_SEED_DEMO), once the schema exists.
   if (options.migrate !== false) await seedDemoData({ config, db: dbHandle.db, clock, territories, logger });
   const search = await SearchIndex.open(dbHandle, { logger });
-  return { config, db: dbHandle.db, dbHandle, logger, clock, territories, search };
+  const geocoder = config.geocoderUrl ? createBanGeocoder({ url: config.geocoderUrl }) : null;
+  return { config, db: dbHandle.db, dbHandle, logger, clock, territories, search, geocoder };
 }
 
 export async function shutdown(deps: AppDeps): Promise<void> {

@@ -28,6 +28,8 @@ export interface Config {
   mailFrom: string;
   /** Requests per minute and per IP on sign-in, sign-up and password reset. */
   authRateLimitPerMinute: number;
+  /** Address geocoder (BAN API) for imported places without usable coordinates; null: disabled (offline, commune centres). */
+  geocoderUrl: string | null;
   /** Scheduled source syncs (`MAILLAGE_JOBS`): `serve` runs the worker and the scheduler when enabled. */
   jobs: { enabled: boolean; retryLimit: number; retryDelaySeconds: number };
 }
@@ -66,6 +68,13 @@ function parseCount(name: string, value: string | undefined, fallback: number, m
   return n;
 }
 
+function parseGeocoderUrl(value: string | undefined): string | null {
+  const url = value?.trim() || 'https://api-adresse.data.gouv.fr';
+  if (['off', 'false', 'non', 'no', '0', 'none'].includes(url.toLowerCase())) return null;
+  if (!/^https?:\/\/[^/]/i.test(url)) throw new ConfigError(`MAILLAGE_GEOCODER_URL doit être une URL http(s) ou « off » (reçu « ${url} »)`);
+  return url.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -93,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     smtpUrl: env.MAILLAGE_SMTP_URL?.trim() || undefined,
     mailFrom: env.MAILLAGE_MAIL_FROM || 'Maillage <ne-pas-repondre@maillage.local>',
     authRateLimitPerMinute: parsePort(env.MAILLAGE_AUTH_RATE_LIMIT, 10),
+    geocoderUrl: parseGeocoderUrl(env.MAILLAGE_GEOCODER_URL),
     jobs: {
       enabled: parseBoolean('MAILLAGE_JOBS', env.MAILLAGE_JOBS?.replace(/^on$/i, 'true').replace(/^off$/i, 'false'), true),
       retryLimit: parseCount('MAILLAGE_JOBS_RETRY_LIMIT', env.MAILLAGE_JOBS_RETRY_LIMIT, 3, 20),

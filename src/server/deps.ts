@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Territories } from '../modules/territories/territories.types.ts';
 import type { SearchIndex } from '../modules/search/search-index.ts';
 import type { Mailer } from '../lib/mailer.ts';
+import type { Geocoder } from '../modules/imports/imports.geocoder.ts';
 
 export interface AppDeps {
   config: Config;
@@ -20,4 +21,6 @@ export interface AppDeps {
   search: SearchIndex;
   /** Outgoing e-mail (account links); built from config when absent. */
   mailer?: Mailer;
+  /** Address geocoder for imports (MAILLAGE_GEOCODER_URL); null or absent: disabled, commune centres only. */
+  geocoder?: Geocoder | null;
 }

@@ -1,7 +1,8 @@
 // Checks a record's coordinates against its commune before validation: zero coordinates,
 // swapped latitude/longitude and points far from the stated commune are common in producers'
-// files. Swaps are corrected; unusable positions are dropped so the place goes to its commune
-// centre (flagged approximate by validation). Each case leaves a warning for the producer.
+// files. Swaps are corrected; unusable positions are dropped so the place goes to the position
+// geocoded from its address (imports.geocoding.ts) or else to its commune centre (flagged
+// approximate by validation). Each case leaves a warning for the producer.
 import type { Territories } from '../territories/territories.types.ts';
 import type { RowError } from './imports.errors.ts';
 import type { RawLieu } from './imports.fields.ts';
@@ -23,18 +24,45 @@ function number(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-export function checkPosition(lieu: RawLieu, territories: Territories, row: number): { lieu: RawLieu; warnings: RowError[] } {
+const blank = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+/** Neither latitude nor longitude given (or both dropped): the place needs its address geocoded. */
+export function lacksPosition(lieu: RawLieu): boolean {
+  return blank(lieu.latitude) && blank(lieu.longitude);
+}
+
+/** The geocoding stage's verdict for a record without usable coordinates (imports.geocoding.ts). */
+export type GeocodedPosition =
+  | { status: 'found'; latitude: number; longitude: number; label: string; score: number }
+  /** Not found, not precise enough or in another commune: French warning for the producer. */
+  | { status: 'refused'; message: string };
+
+/**
+ * `geocoded`: the position found from the address when the given one is missing or dropped;
+ * absent when geocoding was not possible (the commune centre is then used).
+ */
+export function checkPosition(lieu: RawLieu, territories: Territories, row: number, geocoded?: GeocodedPosition): { lieu: RawLieu; warnings: RowError[] } {
+  const found = geocoded?.status === 'found' ? geocoded : null;
+  const consequence = found
+    ? `le lieu est placé à l’adresse retrouvée dans la Base Adresse Nationale (« ${found.label} »).`
+    : 'le lieu est placé au centre de sa commune (position approximative).';
+  const withGeocoding = (checked: { lieu: RawLieu; warnings: RowError[] }) => {
+    if (!lacksPosition(checked.lieu)) return checked; // a half or unreadable position is left for validation to report
+    if (found) return { lieu: { ...checked.lieu, latitude: String(found.latitude), longitude: String(found.longitude) }, warnings: checked.warnings };
+    if (geocoded?.status === 'refused') return { lieu: checked.lieu, warnings: [...checked.warnings, { row, field: 'adresse', value: String(lieu.adresse ?? ''), message: geocoded.message }] };
+    return checked;
+  };
   const latitude = number(lieu.latitude);
   const longitude = number(lieu.longitude);
-  if (latitude === null || longitude === null) return { lieu, warnings: [] };
+  if (latitude === null || longitude === null) return withGeocoding({ lieu, warnings: [] });
   const value = `${lieu.latitude}, ${lieu.longitude}`;
   const drop = (message: string) => {
     const { latitude: _a, longitude: _b, ...rest } = lieu;
-    return { lieu: rest, warnings: [{ row, field: 'latitude', value, message }] };
+    return withGeocoding({ lieu: rest, warnings: [{ row, field: 'latitude', value, message }] });
   };
   // Latitude 0 is the equator; longitude 0 alone is real in France (Greenwich crosses it).
   if (latitude === 0) {
-    return drop('Coordonnées nulles (0) ignorées : le lieu est placé au centre de sa commune (position approximative).');
+    return drop(`Coordonnées nulles (0) ignorées : ${consequence}`);
   }
   const resolution = territories.resolveCommune({ code_insee: lieu.code_insee as string, code_postal: lieu.code_postal as string, commune: lieu.commune as string });
   const centre = resolution.ok ? resolution.commune.centre : null;
@@ -50,7 +78,5 @@ export function checkPosition(lieu: RawLieu, territories: Territories, row: numb
     };
   }
   const commune = resolution.ok ? resolution.commune.nom : String(lieu.commune);
-  return drop(
-    `La position est à ${Math.round(distance)} km de ${commune} (hors de la commune indiquée) : elle est ignorée et le lieu est placé au centre de la commune (position approximative).`,
-  );
+  return drop(`La position est à ${Math.round(distance)} km de ${commune} (hors de la commune indiquée) : elle est ignorée et ${consequence}`);
 }
