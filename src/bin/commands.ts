@@ -10,7 +10,8 @@ import { addJobsCommands } from './jobs.command.ts';
 import { addExportCommands } from './export.command.ts';
 import { addLieuxCommands } from './lieux.command.ts';
 import { addAccountsCommands } from './accounts.command.ts';
+import { addDoublonsCommands } from './doublons.command.ts';
 
 export type CliCommand = (program: Command, config: () => Config) => void;
 
-export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addObservatoryDataCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands, addJobsCommands, addExportCommands, addAccountsCommands];
+export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addObservatoryDataCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands, addJobsCommands, addExportCommands, addAccountsCommands, addDoublonsCommands];
