@@ -13,6 +13,8 @@ import { registerTerritoriesApi } from '../modules/territories/territories.api.t
 import { registerSearchApi } from '../modules/search/search.api.ts';
 import { registerLieuxApi } from '../modules/lieux/lieux.api.ts';
 import { registerImportsApi } from '../modules/imports/imports.api.ts';
+import { registerSourcesApi } from '../modules/sources/sources.api.ts';
+import { registerSourcePages } from '../modules/sources/sources.pages.ts';
 import { registerObservatoryApi } from '../modules/observatory/observatory.api.ts';
 import { registerObservatoryPages } from '../modules/observatory/observatory.pages.ts';
 import { registerExportsApi } from '../modules/exports/exports.api.ts';
@@ -22,4 +24,4 @@ import { registerEmbedPages } from '../modules/embed/embed.pages.ts';
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerSourcesApi, registerSourcePages, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];

@@ -82,3 +82,23 @@ export function assertAuthorized(account: AccountPrincipal, action: Action, targ
   const decision = authorize(account, action, target);
   if (!decision.allowed) throw new ForbiddenError(decision.reason);
 }
+
+/** Back-office actions on sources of places (their feeds, syncs and import runs). */
+export type SourceAction = 'source.list' | 'source.create' | 'source.read' | 'source.sync';
+
+/**
+ * Sources are managed by réseau accounts (the sources in their `source:<id>` scope, and the
+ * ones they create) and by administrators (all of them).
+ */
+export function authorizeSource(account: AccountPrincipal, action: SourceAction, sourceId?: string): Decision {
+  if (account.role === 'administrateur') return { allowed: true };
+  if (account.role !== 'reseau') return refuse('La gestion des sources de données est réservée aux comptes réseau et aux administrateurs.');
+  if (action === 'source.list' || action === 'source.create') return { allowed: true };
+  if (sourceId && account.scopes.some((s) => s.kind === 'source' && s.code === sourceId)) return { allowed: true };
+  return refuse('Cette source n’est pas rattachée à votre compte réseau.');
+}
+
+export function assertSourceAuthorized(account: AccountPrincipal, action: SourceAction, sourceId?: string): void {
+  const decision = authorizeSource(account, action, sourceId);
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+}
