@@ -19,6 +19,24 @@ import { FUZZY_MIN_LENGTH, wordMatchesToken } from './text-match.ts';
 import { applyWithoutQpv } from './qpv-layer.ts';
 
 export function searchLieux(snapshot: SearchSnapshot, query: SearchQuery, now: Date): SearchResult {
+  const page = searchPage(snapshot, query, now);
+  return { total: page.total, items: page.hits.map((hit) => itemAt(snapshot, hit.position, hit.distance)), next_cursor: page.next_cursor };
+}
+
+/** One matching place of a page: its position in the snapshot, and its distance with a point. */
+export interface SearchHit {
+  position: number;
+  distance?: number;
+}
+
+/** A page of results as positions; searchLieux turns them into items, the API writes their stored JSON. */
+export interface SearchPage {
+  total: number;
+  hits: SearchHit[];
+  next_cursor: string | null;
+}
+
+export function searchPage(snapshot: SearchSnapshot, query: SearchQuery, now: Date): SearchPage {
   const prepared = prepareQuery(query, now);
   const candidates = candidateBitset(snapshot, prepared);
   // The open filter is one more bitset (cached while no hours class changes state), so the
@@ -192,12 +210,17 @@ function openBitset(snapshot: SearchSnapshot, at: Date): Bitset {
 }
 
 function itemAt(snapshot: SearchSnapshot, position: number, distance?: number): SearchItem {
-  const record = snapshot.records[position]!;
-  const item = decodeItem(record.item) as unknown as SearchItem;
-  if (distance !== undefined) item.distance = distance;
-  const qpv = snapshot.qpv?.of(record);
-  if (qpv?.length) item.qpv = [...qpv];
-  return item;
+  const item = decodeItem(snapshot.records[position]!.item) as unknown as SearchItem;
+  return Object.assign(item, computedFields(snapshot, position, distance));
+}
+
+/** The fields an item gets beside its stored ones, in the order the API shows them: distance, qpv. */
+export function computedFields(snapshot: SearchSnapshot, position: number, distance?: number): Pick<SearchItem, 'distance' | 'qpv'> {
+  const fields: Pick<SearchItem, 'distance' | 'qpv'> = {};
+  if (distance !== undefined) fields.distance = distance;
+  const qpv = snapshot.qpv?.of(snapshot.records[position]!);
+  if (qpv?.length) fields.qpv = [...qpv];
+  return fields;
 }
 
 /** First position whose (sort_key, id) comes strictly after the given key. */
@@ -216,7 +239,7 @@ function searchBySortKey(
   snapshot: SearchSnapshot,
   query: PreparedQuery,
   candidates: Bitset,
-): SearchResult {
+): SearchPage {
   const start = query.after ? positionAfter(snapshot, query.after.sort_key, query.after.id) : 0;
   const page: number[] = [];
   const total = countBits(candidates);
@@ -229,7 +252,7 @@ function searchBySortKey(
   const last = shown[shown.length - 1]!;
   return {
     total,
-    items: shown.map((position) => itemAt(snapshot, position)),
+    hits: shown.map((position) => ({ position })),
     next_cursor: hasMore ? encodeCursor({ sort_key: snapshot.sortKeys[last]!, id: snapshot.ids[last]! }) : null,
   };
 }
@@ -243,7 +266,7 @@ function searchNear(
   query: PreparedQuery,
   point: { latitude: number; longitude: number },
   candidates: Bitset,
-): SearchResult {
+): SearchPage {
   const { latitudes, longitudes } = snapshot;
   const radius = query.radiusMetres ?? Infinity;
   const start = query.after ? positionAfter(snapshot, query.after.sort_key, query.after.id) : 0;
@@ -296,15 +319,15 @@ function searchNear(
   }
 
   const shown = best.keys.slice(0, query.limit);
-  const items = shown.map((key) => {
+  const hits = shown.map((key) => {
     const position = key % POSITION_FACTOR;
-    return itemAt(snapshot, position, (key - position) / POSITION_FACTOR);
+    return { position, distance: (key - position) / POSITION_FACTOR };
   });
   const lastKey = shown[shown.length - 1];
   const lastPosition = lastKey === undefined ? 0 : lastKey % POSITION_FACTOR;
   return {
     total,
-    items,
+    hits,
     next_cursor:
       remaining > query.limit && lastKey !== undefined
         ? encodeCursor({ distance: (lastKey - lastPosition) / POSITION_FACTOR, sort_key: snapshot.sortKeys[lastPosition]!, id: snapshot.ids[lastPosition]! })

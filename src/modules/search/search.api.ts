@@ -3,13 +3,15 @@
 // Both read the in-memory snapshot of deps.search; no database access per request.
 import { ProblemSchema } from '../../server/plugins/errors.ts';
 import { Type, type Static } from 'typebox';
+import type { FastifyReply } from 'fastify';
 import type { App } from '../../server/app.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
 import { Lieu } from '../lieux/lieux.schema.ts';
 import { enumeratedFieldValues, enumeratedFields, territoireTypes, type EnumeratedField, type TerritoireType } from './search.fields.ts';
 import { MAX_Q_LENGTH, MAX_RAYON_KM } from './search.query.ts';
-import { searchLieux } from './search-engine.ts';
+import { searchPage } from './search-engine.ts';
+import { searchResultJson } from './search.response.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT, type SearchQuery } from './search.types.ts';
 import { QpvItemsApi } from '../qpv/qpv.schema.ts';
 
@@ -132,6 +134,14 @@ function territoireOf(params: Static<typeof LieuxQuery>): SearchQuery['territoir
   return type ? { type, code: params[type]! } : undefined;
 }
 
+/**
+ * Sends JSON already written as bytes (Fastify skips serialisation for a Buffer); the route's
+ * response schema still documents it in OpenAPI.
+ */
+function sendJson(reply: FastifyReply, body: Buffer): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(body);
+}
+
 export function registerSearchApi(app: App, deps: AppDeps): void {
   const { search, clock } = deps;
 
@@ -147,7 +157,11 @@ export function registerSearchApi(app: App, deps: AppDeps): void {
         response: { 200: SearchResultApi, 400: ProblemSchema },
       },
     },
-    async (request) => searchLieux(search.current(), toSearchQuery(request.query, territoireOf(request.query)), clock.now()),
+    async (request, reply) => {
+      const snapshot = search.current();
+      const page = searchPage(snapshot, toSearchQuery(request.query, territoireOf(request.query)), clock.now());
+      return sendJson(reply, searchResultJson(snapshot, page));
+    },
   );
 
   app.get(
@@ -165,12 +179,14 @@ export function registerSearchApi(app: App, deps: AppDeps): void {
         response: { 200: SearchResultApi, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { type, code } = request.params as { type: TerritoireType; code: string };
       if (!deps.territories.getTerritory(type, code)) {
         throw new NotFoundError(`Aucun territoire de type « ${type} » ne porte le code « ${code} ».`);
       }
-      return searchLieux(search.current(), toSearchQuery(request.query, { type, code }), clock.now());
+      const snapshot = search.current();
+      const page = searchPage(snapshot, toSearchQuery(request.query, { type, code }), clock.now());
+      return sendJson(reply, searchResultJson(snapshot, page));
     },
   );
 }
