@@ -158,6 +158,14 @@ describe.skipIf(!hasChromium)('embeddable map in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('the API documentation (Swagger UI, outside scripts only) works under the site CSP', async () => {
+    const { context, page, errors } = await newContext();
+    await page.goto(`${base}/api/v1/documentation`);
+    await page.locator('.swagger-ui .info .title').waitFor({ timeout: 30_000 });
+    expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('has no serious or critical axe-core violation on the embed and the generator', async () => {
     const { context, page } = await newContext();
     const problems: string[] = [];

@@ -29,6 +29,15 @@ describe('Content-Security-Policy', () => {
     }
   });
 
+  it('allows inline styles, never inline scripts, on the API documentation only (Swagger UI injects a style element)', async () => {
+    const docs = await t.app.inject({ method: 'GET', url: '/api/v1/documentation' });
+    expect(docs.headers['content-type']).toMatch(/^text\/html/);
+    expect(directive(String(docs.headers['content-security-policy']), 'style-src')).toBe("style-src 'self' 'unsafe-inline'");
+    expect(directive(String(docs.headers['content-security-policy']), 'script-src')).toBe("script-src 'self'");
+    const page = await t.app.inject({ method: 'GET', url: '/donnees' });
+    expect(directive(String(page.headers['content-security-policy']), 'style-src')).toBe("style-src 'self'");
+  });
+
   it('leaves JSON and assets alone', async () => {
     const api = await t.app.inject({ method: 'GET', url: '/api/v1/lieux' });
     expect(api.headers['content-security-policy']).toBeUndefined();

@@ -11,6 +11,8 @@ export interface PolicyOptions {
   frameAncestors: string;
   /** Extra image origins (the logo of an embedded map). */
   imgSrc?: string[];
+  /** Inline styles allowed (Swagger UI injects a <style> element); scripts stay strict. */
+  inlineStyles?: boolean;
 }
 
 /** The origin of the tile URL template, or nothing when the map background is offline. */
@@ -33,7 +35,7 @@ export function contentSecurityPolicy(config: Pick<Config, 'mapTilesUrl'>, optio
     "script-src 'self'",
     // MapLibre sizes its canvas and places markers through element.style (CSSOM, allowed);
     // no page has a style attribute or element.
-    "style-src 'self'",
+    options.inlineStyles ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
     `img-src 'self' data: blob: ${extra([tiles, ...(options.imgSrc ?? [])])}`.trim(),
     "font-src 'self'",
     `connect-src 'self' ${extra([tiles])}`.trim(),
@@ -51,12 +53,13 @@ export function contentSecurityPolicy(config: Pick<Config, 'mapTilesUrl'>, optio
 
 export function registerSecurityHeaders(app: FastifyInstance, config: Pick<Config, 'mapTilesUrl'>): void {
   const pagePolicy = contentSecurityPolicy(config, { frameAncestors: "'self'" });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  const apiDocsPolicy = contentSecurityPolicy(config, { frameAncestors: "'self'", inlineStyles: true });
+  app.addHook('onSend', async (request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
     if (!type.startsWith('text/html')) return payload;
     // A route that set its own policy (the embeddable map) keeps it.
     if (reply.hasHeader('content-security-policy')) return payload;
-    reply.header('content-security-policy', pagePolicy);
+    reply.header('content-security-policy', request.url.startsWith('/api/v1/documentation') ? apiDocsPolicy : pagePolicy);
     // Browsers without frame-ancestors support (old IE/Edge) read this one.
     reply.header('x-frame-options', 'SAMEORIGIN');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
