@@ -129,6 +129,13 @@ export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
           </>
         ) : null}
       </dl>
+      {p.account.role === 'reseau' || p.account.role === 'administrateur' ? (
+        <p>
+          <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/sources">
+            Sources de données
+          </a>
+        </p>
+      ) : null}
       <form method="post" action="/deconnexion">
         <input type="hidden" name="_csrf" value={p.account.csrfToken} />
         <Button kind="secondary">Se déconnecter</Button>

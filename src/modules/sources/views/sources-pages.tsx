@@ -59,7 +59,7 @@ export function SourcesListPage(p: { ctx: PageContext; sources: SourceListItem[]
           : 'Les sources de lieux tenues par votre réseau : fichiers ou flux que Maillage importe et fusionne au registre.'}
       </p>
       <p>
-        <ButtonLink href="/compte/sources/nouvelle" icon="add-line">
+        <ButtonLink href="/compte/sources/nouvelle">
           Ajouter une source
         </ButtonLink>
       </p>
@@ -159,7 +159,7 @@ export function SourcePage(p: { ctx: PageContext; csrf: string; source: Source; 
       </dl>
       <form method="post" action={`/compte/sources/${s.name}/synchroniser`} class="fr-mt-2w">
         <input type="hidden" name="_csrf" value={p.csrf} />
-        <Button icon="refresh-line" attrs={s.location ? {} : { disabled: 'disabled' }}>
+        <Button attrs={s.location ? {} : { disabled: 'disabled' }}>
           Synchroniser maintenant
         </Button>
       </form>
