@@ -114,7 +114,7 @@ describe.skipIf(!hasChromium)('sources back-office in Chromium', () => {
           await page.reload();
           return page.locator('#synchronisations tbody tr').first().textContent();
         },
-        { timeout: 30_000, intervals: [500] },
+        { timeout: 30_000, interval: 500 },
       )
       .toContain('Réussie');
     const firstRun = page.locator('#imports tbody tr').first().locator('td');
