@@ -8,6 +8,7 @@ import { withPlatform } from './with-platform.ts';
 import { ImportFileError } from '../modules/imports/imports.errors.ts';
 import { parseImportFormat, type ImportFormat } from '../modules/imports/imports.read.ts';
 import { importErrorsCsv, runImport, type ImportDeps, type ImportReport } from '../modules/imports/imports.use-cases.ts';
+import type { GeocodingReport } from '../modules/imports/imports.geocoding.ts';
 
 export type Output = (text: string) => void;
 
@@ -49,6 +50,20 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (d
 
 const number = (n: number) => n.toLocaleString('fr-FR');
 
+/** Geocoding lines of the summary: what was looked up, where answers came from, and every run-level note. */
+export function geocodingSummary(g: GeocodingReport | undefined): string[] {
+  if (!g || g.needed === 0) return [];
+  const lines = [
+    `  à géocoder             ${number(g.needed)} (sans coordonnées utilisables)`,
+    `    positions trouvées   ${number(g.found)}`,
+    `    refusées             ${number(g.refused)} (centre de la commune, avertissement sur la ligne)`,
+    `    sans réponse         ${number(g.unavailable)} (centre de la commune)`,
+    `    réponses en cache    ${number(g.fromCache)} ; adresses demandées ${number(g.requested)} en ${number(g.requests)} requête${g.requests > 1 ? 's' : ''}${g.service === 'disabled' ? ' (géocodage désactivé)' : ''}`,
+  ];
+  for (const note of g.notes) lines.push(`  Attention : ${note}`);
+  return lines;
+}
+
 export function formatSummary(report: ImportReport, file: string, maxProblems = 10): string {
   const s = report.stats;
   const lines = [
@@ -65,6 +80,7 @@ export function formatSummary(report: ImportReport, file: string, maxProblems = 
     `  avertissements         ${number(s.warnings)}`,
     `  doublons à examiner    ${number(s.duplicates)}`,
   ];
+  lines.push(...geocodingSummary(report.geocoding));
   if (report.ignoredColumns.length > 0) lines.push(`  colonnes ignorées : ${report.ignoredColumns.join(', ')}`);
   if (report.problems.length > 0) {
     lines.push('', report.problems.length > maxProblems ? `Problèmes : ${number(report.problems.length)} (les ${maxProblems} premiers) :` : `Problèmes : ${report.problems.length}`);

@@ -12,6 +12,9 @@ import { checkPosition } from './imports.coordinates.ts';
 import type { SourceRecord } from './imports.fields.ts';
 import { createBanGeocoder } from './imports.geocoder.ts';
 import { geocodeRecords, geocodingNeed, judgeAnswer, minimumScore, notFoundRetryDays } from './imports.geocoding.ts';
+import { addSource } from '../sources/sources.use-cases.ts';
+import { runImport } from './imports.use-cases.ts';
+import { formatSummary } from '../../bin/import.command.ts';
 
 const territories = createTerritories({ referenceDir: path.resolve('../shared/data') });
 
@@ -167,5 +170,84 @@ describe('checkPosition with a geocoded position', () => {
   it('leaves an unreadable position for validation to report', () => {
     const lieu = { ...records[0]!.lieu, latitude: 'quarante-six', longitude: '' };
     expect(checkPosition(lieu, territories, 2, found).lieu).toEqual(lieu);
+  });
+});
+
+describe('runImport geocodes before its transaction', () => {
+  const header = 'id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,date_maj,services';
+  const csv = (...rows: string[]) => Buffer.from(`${header}\n${rows.join('\n')}\n`);
+  const sansPosition = 'g1,21580194700019,Médiathèque Jean-Jaurès,Nevers,58000,58194,12 rue du Commandant Rivière,,,2024-05-02,Aide aux démarches administratives';
+  const zero = 'g2,21580194700019,Espace numérique des Bords de Loire,Nevers,58000,58194,12 rue du Commandant Rivière,0,0,2024-05-02,Aide aux démarches administratives';
+  const inconnue = 'g3,21580194700019,Point numérique du Banlay,Nevers,58000,58194,40 rue du Banlay,,,2024-05-02,Aide aux démarches administratives';
+  const placee = 'g4,21580194700019,France services de Nevers,Nevers,58000,58194,1 rue Charles Roy,46.9903,3.1605,2024-05-02,Aide aux démarches administratives';
+
+  async function place(source: string, externalId: string) {
+    return handle.db
+      .selectFrom('lieu_sources')
+      .innerJoin('sources', 'sources.id', 'lieu_sources.source_id')
+      .innerJoin('lieux', 'lieux.id', 'lieu_sources.lieu_id')
+      .select(['lieux.latitude', 'lieux.longitude', 'lieux.position_approximate'])
+      .where('sources.name', '=', source)
+      .where('lieu_sources.external_id', '=', externalId)
+      .executeTakeFirstOrThrow();
+  }
+
+  it('an address without coordinates gets the geocoded position; refused ones the commune centre with a warning; the CLI summary says so', async () => {
+    const deps = { db: handle.db, clock, territories, geocoder: geocoder() };
+    await addSource(deps, { name: 'geo-nievre', producer: 'Département de la Nièvre' });
+    ban.requests.length = 0;
+    const report = await runImport(deps, { source: 'geo-nievre', bytes: csv(sansPosition, zero, inconnue, placee) });
+    expect(report.stats).toMatchObject({ read: 4, accepted: 4, new: 4, warnings: 2 });
+    expect(report.geocoding).toMatchObject({ service: 'enabled', needed: 3, found: 2, refused: 1, unavailable: 0, notes: [] });
+    expect(await place('geo-nievre', 'g1')).toEqual({ latitude: 46.98955, longitude: 3.15868, position_approximate: false });
+    expect(await place('geo-nievre', 'g2')).toEqual({ latitude: 46.98955, longitude: 3.15868, position_approximate: false });
+    const g3 = await place('geo-nievre', 'g3');
+    expect(g3.position_approximate).toBe(true);
+    expect(Math.abs(g3.latitude! - 46.99)).toBeLessThan(0.05);
+    expect(await place('geo-nievre', 'g4')).toEqual({ latitude: 46.9903, longitude: 3.1605, position_approximate: false });
+    expect(report.problems.map((p) => [p.row, p.field, p.severity, p.message])).toEqual([
+      [3, 'latitude', 'warning', 'Coordonnées nulles (0) ignorées : le lieu est placé à l’adresse retrouvée dans la Base Adresse Nationale (« 12 Rue du Commandant Rivière 58000 Nevers »).'],
+      [4, 'adresse', 'warning', 'Adresse introuvable dans la Base Adresse Nationale (« 40 rue du Banlay 58000 Nevers ») : le lieu est placé au centre de sa commune (position approximative).'],
+    ]);
+    const run = await handle.db.selectFrom('import_runs').select(['geocoding']).where('id', '=', report.runId).executeTakeFirstOrThrow();
+    expect(run.geocoding).toMatchObject({ needed: 3, found: 2, refused: 1 });
+    const summary = formatSummary(report, 'nievre.csv');
+    expect(summary).toMatch(/à géocoder {13}3 \(sans coordonnées utilisables\)/);
+    expect(summary).toMatch(/positions trouvées {3}2/);
+    expect(summary).toMatch(/adresses demandées \d+ en 1 requête/);
+  });
+
+  it('a re-import of the same addresses (by another source) makes zero requests', async () => {
+    const deps = { db: handle.db, clock, territories, geocoder: geocoder() };
+    await addSource(deps, { name: 'geo-copie', producer: 'Copie' });
+    ban.requests.length = 0;
+    const report = await runImport(deps, { source: 'geo-copie', bytes: csv(sansPosition, zero, inconnue) });
+    expect(ban.requests).toEqual([]);
+    expect(report.geocoding).toMatchObject({ needed: 3, fromCache: 3, requested: 0, requests: 0, found: 2, refused: 1 });
+    expect(await place('geo-copie', 'g1')).toMatchObject({ latitude: 46.98955, position_approximate: false });
+  });
+
+  it('offline: the commune centre, flagged approximate, and the run report and summary say why', async () => {
+    const deps = { db: handle.db, clock, territories, geocoder: null };
+    await addSource(deps, { name: 'geo-offline', producer: 'Hors ligne' });
+    const nouvelle = 'o1,21580194700019,Tiers-lieu de la Pique,Nevers,58000,58194,8 rue de la Pique,,,2024-05-02,Aide aux démarches administratives';
+    const report = await runImport(deps, { source: 'geo-offline', bytes: csv(nouvelle, sansPosition) });
+    expect(report.geocoding).toMatchObject({ service: 'disabled', needed: 2, fromCache: 1, found: 1, unavailable: 1 });
+    expect(report.geocoding.notes).toEqual([expect.stringMatching(/^Géocodage désactivé .* 1 lieu sans coordonnées utilisables placé au centre de leur commune/)]);
+    expect(await place('geo-offline', 'o1')).toMatchObject({ position_approximate: true });
+    expect(await place('geo-offline', 'g1')).toMatchObject({ latitude: 46.98955, position_approximate: false });
+    expect(formatSummary(report, 'f.csv')).toContain('Attention : Géocodage désactivé');
+    const run = await handle.db.selectFrom('import_runs').select(['geocoding']).where('id', '=', report.runId).executeTakeFirstOrThrow();
+    expect(run.geocoding?.notes).toHaveLength(1);
+  });
+
+  it('a dry run reports the geocoding too and writes no place', async () => {
+    const deps = { db: handle.db, clock, territories, geocoder: geocoder() };
+    await addSource(deps, { name: 'geo-dry', producer: 'Simulation' });
+    const report = await runImport(deps, { source: 'geo-dry', bytes: csv(sansPosition), dryRun: true });
+    expect(report.status).toBe('dry_run');
+    expect(report.geocoding).toMatchObject({ needed: 1, found: 1 });
+    const links = await handle.db.selectFrom('lieu_sources').innerJoin('sources', 'sources.id', 'lieu_sources.source_id').where('sources.name', '=', 'geo-dry').select('external_id').execute();
+    expect(links).toEqual([]);
   });
 });

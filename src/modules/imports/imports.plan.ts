@@ -17,7 +17,7 @@ import { validateLieu } from '../lieux/lieux.validation.ts';
 import type { Territories } from '../territories/territories.types.ts';
 import type { Source } from '../sources/sources.use-cases.ts';
 import type { ChangeWrite, ImportRowWrite, LinkWrite, ProvenanceWrite, VersionWrite } from './imports.bulk-write.ts';
-import { checkPosition } from './imports.coordinates.ts';
+import { checkPosition, type GeocodedPosition } from './imports.coordinates.ts';
 import type { DedupIndex } from './imports.dedup-index.ts';
 import { isRealPivot, type DedupRecord } from './imports.dedup.ts';
 import type { RowError } from './imports.errors.ts';
@@ -39,6 +39,8 @@ export interface PlanContext {
   previousRows: Map<string, { hash: string; lieu_id: string | null }>;
   /** The source's links, by record key. */
   links: Map<string, LinkState>;
+  /** Positions geocoded before the transaction (imports.geocoding.ts), by record row. */
+  geocoded?: ReadonlyMap<number, GeocodedPosition>;
 }
 
 export interface PreparedRecord {
@@ -100,7 +102,7 @@ export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[
       onProgress?.(index + 1, total);
       continue;
     }
-    const checked = checkPosition(record.lieu, ctx.territories, record.row);
+    const checked = checkPosition(record.lieu, ctx.territories, record.row, ctx.geocoded?.get(record.row));
     prepared.problems.push(...checked.warnings.map((w) => ({ ...w, severity: 'warning' as const })));
     prepared.warnings += checked.warnings.length;
     const validation = validateLieu(fullRecord(checked.lieu), ctx.territories, { ignoreUnknownFields: true });

@@ -21,6 +21,8 @@ import { DedupIndex } from './imports.dedup-index.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
 import { dedupRecordOf, findMergeTargets, planApply, prepareRecords, recordKey, type ApplyPlan } from './imports.plan.ts';
 import { readSourceFile, type ImportFormat, type ReadResult } from './imports.read.ts';
+import type { Geocoder } from './imports.geocoder.ts';
+import { geocodeRecords, type GeocodingReport, type GeocodingResult } from './imports.geocoding.ts';
 import * as repo from './imports.repository.ts';
 import type { ImportRunStatus } from './imports.tables.ts';
 
@@ -28,6 +30,8 @@ export interface ImportDeps {
   db: Kysely<Database>;
   clock: Clock;
   territories: Territories;
+  /** Address geocoder for records without usable coordinates; null or absent: offline (cache, then commune centres). */
+  geocoder?: Geocoder | null;
 }
 
 export interface ImportOptions {
@@ -74,6 +78,8 @@ export interface ImportReport {
   /** Row errors and warnings, in file order. */
   problems: (RowError & { severity: 'error' | 'warning' })[];
   ignoredColumns: string[];
+  /** What the geocoding stage did before the transaction (counts and French notes). */
+  geocoding: GeocodingReport;
 }
 
 export const defaultGraceDays = 30;
@@ -104,7 +110,9 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     throw error;
   }
   try {
-    return await deps.db.transaction().execute((trx) => importInTransaction(deps, trx, source, read, runId, started, startedMs, options));
+    // Network I/O before the transaction opens, so that it never holds the run's locks.
+    const geocoding = await geocodeRecords(read.records, deps);
+    return await deps.db.transaction().execute((trx) => importInTransaction({ ...deps, geocoding }, trx, source, read, runId, started, startedMs, options));
   } catch (error) {
     if (error instanceof DryRunRollback) return error.report;
     if (!options.dryRun) await recordFailedRun(deps, runId, source, options, started, startedMs, error, read);
@@ -121,7 +129,7 @@ export class ImportRunError extends DomainError {
 }
 
 async function importInTransaction(
-  deps: ImportDeps,
+  deps: ImportDeps & { geocoding: GeocodingResult },
   db: Transaction<Database>,
   source: Source,
   read: ReadResult,
@@ -133,7 +141,7 @@ async function importInTransaction(
   const now = started;
   const actor: Actor = { kind: 'source', id: source.id };
   await repo.lockSource(db, source.id); // one run per source at a time
-  const ctx = { source, sourceName: source.name, format: read.format, territories: deps.territories, now, previousRows: await repo.loadImportRows(db, source.id), links: await repo.loadLinks(db, source.id) };
+  const ctx = { source, sourceName: source.name, format: read.format, territories: deps.territories, geocoded: deps.geocoding.positions, now, previousRows: await repo.loadImportRows(db, source.id), links: await repo.loadLinks(db, source.id) };
 
   // 1. In memory: keys, hashes, unchanged rows, positions, validation and enrichment (once per row).
   const prepared = prepareRecords(ctx, read.records, options.onProgress);
@@ -199,9 +207,10 @@ async function importInTransaction(
     durationMs: Math.round(performance.now() - startedMs),
     problems,
     ignoredColumns: read.ignoredColumns,
+    geocoding: deps.geocoding.report,
   };
   if (options.dryRun) throw new DryRunRollback(report);
-  await repo.insertRun(db, runRow(runId, source, options, started, deps.clock.now(), report.durationMs, 'succeeded', read, stats, null));
+  await repo.insertRun(db, { ...runRow(runId, source, options, started, deps.clock.now(), report.durationMs, 'succeeded', read, stats, null), geocoding: JSON.stringify(report.geocoding) });
   await repo.insertErrors(
     db,
     problems.map((p) => ({ run_id: runId, row: p.row, field: p.field, value: p.value ?? null, message: p.message, severity: p.severity })),
