@@ -11,6 +11,8 @@ import zlib from 'node:zlib';
 const require = createRequire(import.meta.url);
 const dsfrDist = path.join(path.dirname(require.resolve('@gouvfr/dsfr/package.json')), 'dist');
 const maplibreDist = path.join(path.dirname(require.resolve('maplibre-gl/package.json')), 'dist');
+// The package exports no package.json: its main file is dist/DSFRChart/DSFRChart.umd.cjs.
+const dsfrChartDist = path.dirname(path.dirname(require.resolve('@gouvfr/dsfr-chart')));
 const ownAssets = path.join(path.dirname(new URL(import.meta.url).pathname), 'assets');
 
 /** DSFR components whose CSS the pages need (order matters little: each file is scoped). */
@@ -219,6 +221,10 @@ export function buildAssetStore(options: AssetOptions = {}): AssetStore {
   store.add('dsfr.js', dsfrJs());
   for (const file of ['app.js', 'map.js', 'orientation.js']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
   for (const file of ['embed.js', 'maillage-carte.js', 'integrer.js', 'embed.css']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
+  // Observatory pages only: DSFR Chart's bar chart (a self-contained web component) and the table sorting.
+  store.add('bar-chart.js', fs.readFileSync(path.join(dsfrChartDist, 'BarChart/BarChart.js')));
+  store.add('bar-chart.css', fs.readFileSync(path.join(dsfrChartDist, 'BarChart/BarChart.css')));
+  for (const file of ['observatory.js', 'observatory.css']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
   store.add('maplibre-gl.css', fs.readFileSync(path.join(maplibreDist, 'maplibre-gl.css')));
   store.addDirectory('maplibre-gl', maplibreDist, ['maplibre-gl.mjs', 'maplibre-gl-worker.mjs', 'maplibre-gl-shared.mjs']);
   store.addFile(path.join(dsfrDist, 'favicon/favicon.svg'), 'favicon.svg');

@@ -27,16 +27,71 @@ describe('observatory pages', () => {
     expect(rennes.statusCode).toBe(200);
     expect(rennes.body).toContain('<h1>Rennes</h1>');
     expect(rennes.body).toContain('Aide aux démarches administratives');
-    expect(rennes.body).toContain('href="/observatoire/qpv/QP035004"'); // Maurepas: no place within 500 m
-    expect(rennes.body).not.toContain('href="/observatoire/qpv/QP035005"'); // Le Blosne has one
+    // QPV table: Maurepas has no place within 500 m, Le Blosne has one (the place is inside it).
+    const row = (code: string) => new RegExp(`<tr>(?:(?!</tr>).)*${code}(?:(?!</tr>).)*</tr>`).exec(rennes.body)?.[0] ?? '';
+    expect(row('QP035004')).toContain('<td data-value="0">non</td>');
+    expect(row('QP035005')).toContain('<td data-value="1">oui</td>');
+    expect(row('QP035005')).toContain('href="/observatoire/qpv/QP035005"');
     const epci = await t.app.inject({ url: '/observatoire/epci/243500139' });
     expect(epci.body).toContain('Couverture par commune');
+  }, 120_000);
+
+  it('draws a choropleth map with a legend in numbers, and bar charts that point to their table', async () => {
+    const france = (await t.app.inject({ url: '/observatoire' })).body;
+    // 13 régions of metropolitan France, one link each, named with its value.
+    expect(france.match(/<path /g)).toHaveLength(13);
+    expect(france).toMatch(/<a href="\/observatoire\/region\/53" aria-label="Bretagne : [0-9,]+ lieux pour 10 000 habitants">/);
+    expect(france).toMatch(/<li data-classe="0">.*de 0 à/);
+    expect(france).toContain('<bar-chart x="[[&quot;Aide aux démarches administratives&quot;');
+    expect(france).toContain('href="#tableau-services"');
+    expect(france).toMatch(/<script type="module" src="\/assets\/bar-chart\.[\w-]+\.js">/);
+    // Communes are drawn where the reference data has their contours (Nord); else the QPVs.
+    const nord = (await t.app.inject({ url: '/observatoire/departement/59' })).body;
+    expect(nord.match(/<path /g)!.length).toBeGreaterThan(600);
+    const rennes = (await t.app.inject({ url: '/observatoire/commune/35238' })).body;
+    expect(rennes.match(/<path /g)).toHaveLength(5);
+    expect(rennes.match(/<path [^>]*data-classe="1"/g)).toHaveLength(1); // only Le Blosne is covered
+    expect(rennes).toContain('sans lieu dedans ni à moins de 500 m (non couvert)');
+  }, 120_000);
+
+  it('sorts tables from the URL, unknown values last, and exports each table as CSV', async () => {
+    const byName = await t.app.inject({ url: '/observatoire/commune/35238?tri=qpv.nom&ordre=desc' });
+    const codes = (body: string) => [...body.matchAll(/<td data-value="(QP\d+)">/g)].map((m) => m[1]);
+    expect(codes(byName.body)).toEqual(['QP035002', 'QP035004', 'QP035003', 'QP035005', 'QP035006']); // Villejean … Cleunay
+    expect(byName.body).toContain('aria-sort="descending"');
+    const byDistance = await t.app.inject({ url: '/observatoire/commune/35238?tri=qpv.distance_lieu_le_plus_proche_m&ordre=desc' });
+    expect(codes(byDistance.body).slice(0, 2)).toEqual(['QP035003', 'QP035005']); // 775 m, 0 m, then the unknown ones
+    const csvLinks = [...byName.body.matchAll(/href="(\/observatoire\/commune\/35238\/tableaux\/[\w-]+\.csv)"/g)].map((m) => m[1]!);
+    expect(csvLinks).toEqual([
+      '/observatoire/commune/35238/tableaux/services.csv',
+      '/observatoire/commune/35238/tableaux/acces.csv',
+      '/observatoire/commune/35238/tableaux/haut-debit.csv',
+      '/observatoire/commune/35238/tableaux/qpv.csv',
+    ]);
+    for (const link of csvLinks) {
+      const csv = await t.app.inject({ url: link });
+      expect(csv.statusCode, link).toBe(200);
+      expect(csv.headers['content-type']).toContain('text/csv');
+      expect(csv.headers['content-disposition']).toContain('attachment; filename="observatoire-commune-35238-');
+    }
+    const qpv = (await t.app.inject({ url: '/observatoire/commune/35238/tableaux/qpv.csv' })).body.trim().split('\n');
+    expect(qpv[0]).toBe('nom,code,population,lieux_dans,lieux_500_m,distance_lieu_le_plus_proche_m,couvert');
+    expect(qpv).toContain('Le Blosne,QP035005,11550,1,1,0,oui');
+    expect(qpv).toHaveLength(6);
+    const services = (await t.app.inject({ url: '/observatoire/france/FR/tableaux/services.csv' })).body;
+    expect(services).toContain('Aide aux démarches administratives,1,1');
+    const missing = await t.app.inject({ url: '/observatoire/commune/35238/tableaux/inconnu.csv' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('services.csv');
   }, 120_000);
 
   it('has a methodology page, and French 404s', async () => {
     const method = await t.app.inject({ url: '/observatoire/methodologie' });
     expect(method.statusCode).toBe(200);
     expect(method.body).toContain('Méthode, sources et limites');
+    expect(method.body).toContain('liste 2015 : 6 QPV chargés');
+    expect(method.body).toContain('COG 2025');
+    expect(method.body).toContain('quantiles');
     const unknownType = await t.app.inject({ url: '/observatoire/canton/1' });
     expect(unknownType.statusCode).toBe(404);
     expect(unknownType.body).toContain('Aucun type de territoire');
