@@ -13,6 +13,7 @@ import { registerTerritoriesApi } from '../modules/territories/territories.api.t
 import { registerSearchApi } from '../modules/search/search.api.ts';
 import { registerLieuxApi } from '../modules/lieux/lieux.api.ts';
 import { registerImportsApi } from '../modules/imports/imports.api.ts';
+import { registerDuplicatesApi } from '../modules/imports/imports.duplicates.api.ts';
 import { registerSourcesApi } from '../modules/sources/sources.api.ts';
 import { registerSourcePages } from '../modules/sources/sources.pages.ts';
 import { registerObservatoryApi } from '../modules/observatory/observatory.api.ts';
@@ -24,4 +25,4 @@ import { registerEmbedPages } from '../modules/embed/embed.pages.ts';
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerSourcesApi, registerSourcePages, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerDuplicatesApi, registerSourcesApi, registerSourcePages, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];

@@ -9,8 +9,11 @@ import type { Kysely, Transaction } from 'kysely';
 import validator from 'validator';
 import type { Database, LieuRow } from '../../db/database.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.ts';
+import { ForbiddenError, type AccountPrincipal } from '../accounts/authorize.ts';
+import { recordAudit } from '../audit/audit.use-cases.ts';
 import { toApiV1, type Lieu } from '../lieux/lieux.schema.ts';
 import * as lieuxRepo from '../lieux/lieux.repository.ts';
+import { findMergedInto } from '../lieux/lieux.merged.ts';
 import { republishLieu, unpublishLieu, updateLieu, type Actor, type LieuxDeps } from '../lieux/lieux.use-cases.ts';
 import { isRealPivot, scorePair, type PairScore } from './imports.dedup.ts';
 import { combineStates, mergeFields, type MergeField } from './imports.merge.ts';
@@ -392,12 +395,44 @@ export async function splitLieu(deps: DuplicatesDeps, mergedId: string, actor: A
 
 /** Where a merged place now lives (following merges of merges), or null when it is not merged. */
 export async function mergedInto(deps: Pick<DuplicatesDeps, 'db'>, id: string): Promise<string | null> {
-  if (!validator.isUUID(id)) return null;
-  let current = id.toLowerCase();
-  for (let hops = 0; hops < 20; hops++) {
-    const merge = await activeMergeOf(deps.db, current);
-    if (!merge) return hops === 0 ? null : current;
-    current = merge.merged_into;
+  return findMergedInto(deps.db, id);
+}
+
+// ---- The same actions for signed-in accounts (API): moderators and administrators only,
+// recorded in the audit log.
+
+export interface ReviewContext {
+  account: AccountPrincipal;
+  ip: string | null;
+}
+
+function assertReviewer(account: AccountPrincipal): Actor {
+  if (account.role !== 'moderateur' && account.role !== 'administrateur') {
+    throw new ForbiddenError('La revue des doublons, les fusions et les séparations de lieux sont réservées aux modérateurs et aux administrateurs.');
   }
-  return current;
+  return { kind: 'account', id: account.id };
+}
+
+export async function listDuplicatesAsAccount(deps: DuplicatesDeps, ctx: ReviewContext, options: { status?: DuplicateStatus; limit?: number } = {}): Promise<DuplicatePair[]> {
+  assertReviewer(ctx.account);
+  return listDuplicates(deps, options);
+}
+
+export async function mergeLieuxAsAccount(deps: DuplicatesDeps, keptId: string, mergedId: string, ctx: ReviewContext, options: { force?: boolean } = {}): Promise<MergeReport> {
+  const report = await mergeLieux(deps, keptId, mergedId, assertReviewer(ctx.account), options);
+  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: 'lieu.merge', target_type: 'lieu', target_id: report.fusionne, ip: ctx.ip });
+  return report;
+}
+
+export async function splitLieuAsAccount(deps: DuplicatesDeps, mergedId: string, ctx: ReviewContext): Promise<SplitReport> {
+  const report = await splitLieu(deps, mergedId, assertReviewer(ctx.account));
+  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: 'lieu.split', target_type: 'lieu', target_id: report.separe.id, ip: ctx.ip });
+  return report;
+}
+
+export async function rejectDuplicateAsAccount(deps: DuplicatesDeps, idA: string, idB: string, ctx: ReviewContext): Promise<DuplicatePair> {
+  assertReviewer(ctx.account);
+  const pair = await rejectDuplicate(deps, idA, idB);
+  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: 'doublon.reject', target_type: 'lieu', target_id: pair.lieu_b.id, ip: ctx.ip });
+  return pair;
 }

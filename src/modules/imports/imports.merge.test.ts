@@ -106,4 +106,11 @@ describe('conflict rules', () => {
     expect(merged.changed).toEqual(expect.arrayContaining(['nom', 'horaires', 'services']));
     expect(merged.changed).not.toContain('pivot');
   });
+
+  it('combines two places of unknown origin: the kept one wins ties, a real pivot beats a placeholder', () => {
+    const a: MergeState = { fields: { ...base, pivot: '00000000000000', nom: 'EPN A', horaires: null }, contributions: {} };
+    const b: MergeState = { fields: { ...base, nom: 'EPN B', horaires: 'Mo 09:00-12:00' }, contributions: {} };
+    const merged = combineStates(a, b);
+    expect(merged.fields).toMatchObject({ pivot: '21580194700019', nom: 'EPN A', horaires: 'Mo 09:00-12:00' });
+  });
 });

@@ -286,6 +286,14 @@ export function mergeIncoming(state: MergeState, incoming: Incoming): MergeResul
   return { ...resolved, conflicts };
 }
 
+/** Between two values of one contributor (B's over A's): A's unless empty, a placeholder pivot, or older. */
+function betterSameOrigin(field: MergeField, mine: Contribution, theirs: Contribution): boolean {
+  if (isEmptyValue(theirs.value)) return false;
+  if (isEmptyValue(mine.value)) return true;
+  if (field === 'pivot' && isPlaceholderPivot(mine.value) !== isPlaceholderPivot(theirs.value)) return isPlaceholderPivot(mine.value);
+  return theirs.at > mine.at;
+}
+
 /**
  * Combines two places' contributions (merge of B into A): each contributor keeps its latest
  * value per field, then the same rules decide. `a` is the place kept, whose values are the
@@ -302,7 +310,7 @@ export function combineStates(a: MergeState, b: MergeState): MergeResult {
       // One contributor listed in both places (two registry values, one source twice): newest wins, lists unioned.
       if (!mine) list = [...list, c];
       else if (listFields.has(field)) list = list.map((x) => (x === mine ? { ...x, value: [...new Set([...asList(x.value), ...asList(c.value)])], at: x.at > c.at ? x.at : c.at } : x));
-      else if (isEmptyValue(mine.value) || (!isEmptyValue(c.value) && c.at > mine.at)) list = list.map((x) => (x === mine ? c : x));
+      else if (betterSameOrigin(field, mine, c)) list = list.map((x) => (x === mine ? c : x));
     }
     if (list.length) contributions[field] = list;
   }

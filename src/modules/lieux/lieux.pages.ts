@@ -8,6 +8,8 @@ import { sendHtml } from '../../web/render.ts';
 import { summarizeHoraires } from '../../lib/opening-hours.ts';
 import type { ReportFormState } from '../reports/views/report-form.tsx';
 import { getPublishedLieu } from './lieux.use-cases.ts';
+import { findMergedInto } from './lieux.merged.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { LieuPage } from './views/lieu-page.tsx';
 import { qpvItemsOfPlace } from '../qpv/qpv.repository.ts';
 
@@ -19,7 +21,15 @@ export async function renderLieuPage(
   report: ReportFormState,
   status = 200,
 ): Promise<FastifyReply> {
-  const lieu = await getPublishedLieu(deps, id); // NotFoundError → DSFR 404 page
+  let lieu;
+  try {
+    lieu = await getPublishedLieu(deps, id); // NotFoundError → DSFR 404 page
+  } catch (error) {
+    // A place merged into another: its page moved there for good.
+    const target = error instanceof DomainError && error.status === 410 ? await findMergedInto(deps.db, id) : null;
+    if (!target) throw error;
+    return reply.redirect(`/lieux/${target}`, 301);
+  }
   const now = deps.clock.now();
   const location =
     lieu.latitude !== null && lieu.longitude !== null
