@@ -131,6 +131,7 @@ describe.skipIf(!hasChromium)('orientation flow in Chromium', () => {
 
     // "Imprimer" appears with JavaScript and calls window.print.
     await page.evaluate(() => { (window as unknown as { printed: number }).printed = 0; window.print = () => { (window as unknown as { printed: number }).printed++; }; });
+    expect(await page.getByText('Pour imprimer : menu de votre navigateur').isVisible()).toBe(false);
     await page.getByRole('button', { name: 'Imprimer' }).click();
     expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
 

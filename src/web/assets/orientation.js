@@ -1,6 +1,7 @@
 // Orientation flow, progressive: without this file the forms and the sheet work as they are.
 // With it: at most three places can be ticked (the others are disabled, and a live message
-// says how many are chosen), and the hour is only offered once a day is chosen.
+// says how many are chosen), the hour is only offered once a day is chosen, and the sheet's
+// "Imprimer" button (shown by app.js) replaces the line explaining how to print without it.
 
 const MAX = 3;
 
@@ -30,4 +31,8 @@ if (hour) {
   };
   for (const d of days) d.addEventListener('change', update);
   update();
+}
+
+for (const hint of document.querySelectorAll('[data-print-hint]')) {
+  if (document.querySelector('button[data-print]')) hint.hidden = true;
 }
