@@ -89,6 +89,15 @@ function cachedParse(horaires: string, location?: HorairesLocation): ParsedHorai
   return cachedEntry(horaires, location).parsed;
 }
 
+/**
+ * Syntax check for validation, through the same cache: producers' files repeat a few thousand
+ * distinct values, and each parse costs milliseconds (imports validate tens of thousands of rows).
+ */
+export function checkHoraires(value: string): { ok: true } | { ok: false; message: string } {
+  const parsed = cachedParse(value);
+  return parsed.ok ? { ok: true } : parsed;
+}
+
 /** True when the place is open at `at`; invalid or empty hours, and "unknown" ones, count as not open. */
 export function isOpenAt(horaires: string, at: Date, location?: HorairesLocation): boolean {
   const entry = cachedEntry(horaires, location);

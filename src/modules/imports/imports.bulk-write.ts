@@ -16,12 +16,14 @@ export interface Column<Row> {
   name: string;
   kind: ColumnKind;
   value: (row: Row) => unknown;
+  /** Same value on every row of the run (source, run, time): sent once, not as an array. */
+  constant?: boolean;
 }
 
 // A list cell travels as one string joined by the ASCII unit separator (never in the data),
 // because unnest() would flatten a two-dimensional array.
 const SEPARATOR = '\u001f';
-export const chunkSize = 2000;
+export const chunkSize = 5000;
 
 function element(kind: ColumnKind, value: unknown): unknown {
   if (value === null || value === undefined) return kind === 'text[]' ? '' : null;
@@ -31,22 +33,29 @@ function element(kind: ColumnKind, value: unknown): unknown {
   return value;
 }
 
-function selected(column: Column<never>): RawBuilder<unknown> {
+function selected(column: Column<never>, first: unknown): RawBuilder<unknown> {
+  if (column.constant) return sql`${element(column.kind, column.value(first as never))}::${sql.raw(column.kind === 'jsonb' || column.kind === 'text[]' ? 'text' : column.kind)}`;
   const ref = sql`t.${sql.ref(column.name)}`;
   if (column.kind === 'text[]') return sql`string_to_array(${ref}, ${SEPARATOR})`;
   if (column.kind === 'jsonb') return sql`${ref}::jsonb`;
   return ref;
 }
 
-/** `SELECT <columns> FROM unnest(<one array per column>) WITH ORDINALITY` for one chunk, in row order. */
-function unnestSelect<Row>(columns: Column<Row>[], rows: readonly Row[]): RawBuilder<unknown> {
-  const params = columns.map((c) => {
+/**
+ * `SELECT <columns> FROM unnest(<one array per column>)` for one chunk; `ordered`: in the
+ * rows' order (the change log's sequence follows it).
+ */
+function unnestSelect<Row>(columns: Column<Row>[], rows: readonly Row[], ordered = false): RawBuilder<unknown> {
+  const arrays = columns.filter((c) => !c.constant);
+  const params = arrays.map((c) => {
     const arrayType = c.kind === 'text[]' || c.kind === 'jsonb' ? 'text' : c.kind;
     return sql`${rows.map((r) => element(c.kind, c.value(r)))}::${sql.raw(arrayType)}[]`;
   });
-  const names = sql.join(columns.map((c) => sql.ref(c.name)));
-  return sql`SELECT ${sql.join(columns.map((c) => sql`${selected(c as Column<never>)} AS ${sql.ref(c.name)}`))}
-    FROM unnest(${sql.join(params)}) WITH ORDINALITY AS t(${names}, ord) ORDER BY t.ord`;
+  const names = sql.join(arrays.map((c) => sql.ref(c.name)));
+  const list = sql.join(columns.map((c) => sql`${selected(c as Column<never>, rows[0])} AS ${sql.ref(c.name)}`));
+  return ordered
+    ? sql`SELECT ${list} FROM unnest(${sql.join(params)}) WITH ORDINALITY AS t(${names}, ord) ORDER BY t.ord`
+    : sql`SELECT ${list} FROM unnest(${sql.join(params)}) AS t(${names})`;
 }
 
 /** Inserts rows chunk by chunk; `onConflict` is appended as written (e.g. an upsert). */
@@ -113,10 +122,10 @@ export async function insertVersions(db: Db, versions: readonly VersionWrite[], 
   const columns: Column<VersionWrite>[] = [
     { name: 'lieu_id', kind: 'uuid', value: (v) => v.row.id },
     { name: 'version', kind: 'int4', value: (v) => v.row.version },
-    { name: 'changed_at', kind: 'timestamptz', value: () => now },
+    { name: 'changed_at', kind: 'timestamptz', value: () => now, constant: true },
     { name: 'action', kind: 'text', value: (v) => v.action },
-    { name: 'actor_kind', kind: 'text', value: () => actor.kind },
-    { name: 'actor_id', kind: 'text', value: () => actor.id },
+    { name: 'actor_kind', kind: 'text', value: () => actor.kind, constant: true },
+    { name: 'actor_id', kind: 'text', value: () => actor.id, constant: true },
     { name: 'changes', kind: 'jsonb', value: (v) => v.changes },
     { name: 'snapshot', kind: 'jsonb', value: (v) => toApiV1(v.row) },
     { name: 'reason', kind: 'text', value: (v) => v.reason },
@@ -139,12 +148,12 @@ export async function insertChanges(db: Db, changes: readonly ChangeWrite[], now
   const columns: Column<ChangeWrite>[] = [
     { name: 'lieu_id', kind: 'uuid', value: (c) => c.lieu_id },
     { name: 'kind', kind: 'text', value: (c) => c.kind },
-    { name: 'changed_at', kind: 'timestamptz', value: () => now },
+    { name: 'changed_at', kind: 'timestamptz', value: () => now, constant: true },
   ];
   for (let start = 0; start < changes.length; start += chunkSize) {
     const chunk = changes.slice(start, start + chunkSize);
     const { rows } = await sql<{ seq: number }>`WITH inserted AS (
-        INSERT INTO lieu_changes (lieu_id, kind, changed_at) ${unnestSelect(columns, chunk)} RETURNING seq
+        INSERT INTO lieu_changes (lieu_id, kind, changed_at) ${unnestSelect(columns, chunk, true)} RETURNING seq
       ) SELECT max(seq) AS seq FROM inserted`.execute(db);
     last = Math.max(last, Number(rows[0]?.seq ?? 0));
   }
@@ -161,11 +170,11 @@ export interface LinkWrite {
 /** Links seen in this run: created, or moved to their place, last seen now, no longer removed. */
 export async function upsertLinks(db: Db, sourceId: string, links: readonly LinkWrite[], now: Date): Promise<void> {
   const columns: Column<LinkWrite>[] = [
-    { name: 'source_id', kind: 'uuid', value: () => sourceId },
+    { name: 'source_id', kind: 'uuid', value: () => sourceId, constant: true },
     { name: 'external_id', kind: 'text', value: (l) => l.external_id },
     { name: 'lieu_id', kind: 'uuid', value: (l) => l.lieu_id },
-    { name: 'first_seen_at', kind: 'timestamptz', value: () => now },
-    { name: 'last_seen_at', kind: 'timestamptz', value: () => now },
+    { name: 'first_seen_at', kind: 'timestamptz', value: () => now, constant: true },
+    { name: 'last_seen_at', kind: 'timestamptz', value: () => now, constant: true },
   ];
   await insertRows(db, 'lieu_sources', columns, links, sql`ON CONFLICT (source_id, external_id) DO UPDATE
     SET lieu_id = excluded.lieu_id, last_seen_at = excluded.last_seen_at, removed_at = NULL`);
@@ -173,19 +182,20 @@ export async function upsertLinks(db: Db, sourceId: string, links: readonly Link
 
 export interface ProvenanceWrite {
   lieu_id: string;
-  field: string;
+  /** The fields this run gave the place (one row each in lieu_field_provenance). */
+  fields: string[];
 }
 
+/** One array element per place, expanded to one row per field in SQL (fewer, smaller parameters). */
 export async function upsertProvenance(db: Db, sourceId: string, runId: string, rows: readonly ProvenanceWrite[], now: Date): Promise<void> {
-  const columns: Column<ProvenanceWrite>[] = [
-    { name: 'lieu_id', kind: 'uuid', value: (p) => p.lieu_id },
-    { name: 'field', kind: 'text', value: (p) => p.field },
-    { name: 'source_id', kind: 'uuid', value: () => sourceId },
-    { name: 'run_id', kind: 'uuid', value: () => runId },
-    { name: 'updated_at', kind: 'timestamptz', value: () => now },
-  ];
-  await insertRows(db, 'lieu_field_provenance', columns, rows, sql`ON CONFLICT (lieu_id, field) DO UPDATE
-    SET source_id = excluded.source_id, run_id = excluded.run_id, updated_at = excluded.updated_at`);
+  for (let start = 0; start < rows.length; start += chunkSize) {
+    const chunk = rows.slice(start, start + chunkSize);
+    await sql`INSERT INTO lieu_field_provenance (lieu_id, field, source_id, run_id, updated_at)
+      SELECT t.lieu_id, f.field, ${sourceId}::uuid, ${runId}::uuid, ${now.toISOString()}::timestamptz
+      FROM unnest(${chunk.map((p) => p.lieu_id)}::uuid[], ${chunk.map((p) => p.fields.join(SEPARATOR))}::text[]) AS t(lieu_id, fields),
+        unnest(string_to_array(t.fields, ${SEPARATOR})) AS f(field)
+      ON CONFLICT (lieu_id, field) DO UPDATE SET source_id = excluded.source_id, run_id = excluded.run_id, updated_at = excluded.updated_at`.execute(db);
+  }
 }
 
 export interface ImportRowWrite {
@@ -197,12 +207,12 @@ export interface ImportRowWrite {
 
 export async function upsertImportRows(db: Db, sourceId: string, runId: string, rows: readonly ImportRowWrite[]): Promise<void> {
   const columns: Column<ImportRowWrite>[] = [
-    { name: 'source_id', kind: 'uuid', value: () => sourceId },
+    { name: 'source_id', kind: 'uuid', value: () => sourceId, constant: true },
     { name: 'external_id', kind: 'text', value: (r) => r.external_id },
     { name: 'content_hash', kind: 'text', value: (r) => r.content_hash },
     { name: 'raw', kind: 'jsonb', value: (r) => r.raw },
     { name: 'lieu_id', kind: 'uuid', value: (r) => r.lieu_id },
-    { name: 'last_run_id', kind: 'uuid', value: () => runId },
+    { name: 'last_run_id', kind: 'uuid', value: () => runId, constant: true },
   ];
   await insertRows(db, 'import_rows', columns, rows, sql`ON CONFLICT (source_id, external_id) DO UPDATE
     SET content_hash = excluded.content_hash, raw = excluded.raw, lieu_id = excluded.lieu_id, last_run_id = excluded.last_run_id`);
@@ -226,8 +236,8 @@ export async function upsertDuplicates(db: Db, runId: string, pairs: readonly Du
     { name: 'decision', kind: 'text', value: (p) => p.decision },
     { name: 'signals', kind: 'jsonb', value: (p) => p.signals },
     { name: 'reason', kind: 'text', value: (p) => p.reason },
-    { name: 'found_run_id', kind: 'uuid', value: () => runId },
-    { name: 'found_at', kind: 'timestamptz', value: () => now },
+    { name: 'found_run_id', kind: 'uuid', value: () => runId, constant: true },
+    { name: 'found_at', kind: 'timestamptz', value: () => now, constant: true },
   ];
   await insertRows(db, 'lieu_duplicates', columns, pairs, sql`ON CONFLICT (lieu_a, lieu_b) DO UPDATE
     SET score = excluded.score, decision = excluded.decision, signals = excluded.signals, reason = excluded.reason`);

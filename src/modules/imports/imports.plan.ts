@@ -224,7 +224,7 @@ export function planApply(
   const plan: ApplyPlan = { inserts: [], updates: [], versions: [], changes: [], links: [], provenance: [], importRows: [], touched: new Set(), stats: { new: 0, updated: 0, unchanged: 0, merged: 0 } };
   const working = new Map(currentRows); // a place written twice in one run builds on its first write
   const updated = new Map<string, LieuRow>();
-  const provenance = new Map<string, ProvenanceWrite>();
+  const provenance = new Map<string, Set<string>>();
   const { now } = ctx;
 
   const update = (current: LieuRow, next: StandardRecord & ReturnType<typeof recordOf>): { row: LieuRow; fields: string[] } => {
@@ -285,11 +285,11 @@ export function planApply(
       plan.stats.new++;
     }
     if (fields.length > 0) plan.touched.add(lieuId);
-    for (const field of fields) provenance.set(`${lieuId}|${field}`, { lieu_id: lieuId, field });
+    if (fields.length > 0) provenance.set(lieuId, new Set([...(provenance.get(lieuId) ?? []), ...fields]));
     plan.links.push({ external_id: r.key, lieu_id: lieuId });
     plan.importRows.push({ external_id: r.key, content_hash: r.hash, raw: r.record.raw, lieu_id: lieuId });
   }
   plan.updates = [...updated.values()];
-  plan.provenance = [...provenance.values()];
+  plan.provenance = [...provenance].map(([lieu_id, fields]) => ({ lieu_id, fields: [...fields] }));
   return plan;
 }

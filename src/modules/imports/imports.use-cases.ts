@@ -75,6 +75,8 @@ export interface ImportReport {
   encoding: string | null;
   stats: ImportStats;
   durationMs: number;
+  /** Milliseconds spent in each stage of the run (read, prepare, load, plan, write, lifecycle, duplicates). */
+  stages: Record<string, number>;
   /** Row errors and warnings, in file order. */
   problems: (RowError & { severity: 'error' | 'warning' })[];
   ignoredColumns: string[];
@@ -97,6 +99,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
   const started = deps.clock.now();
   const startedMs = performance.now();
   const runId = randomUUID();
+  const stages = stageClock();
   let read: ReadResult;
   try {
     read = await readSourceFile({
@@ -110,15 +113,35 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     throw error;
   }
   try {
+    stages.lap('read');
     // Network I/O before the transaction opens, so that it never holds the run's locks.
     const geocoding = await geocodeRecords(read.records, deps);
-    return await deps.db.transaction().execute((trx) => importInTransaction({ ...deps, geocoding }, trx, source, read, runId, started, startedMs, options));
+    return await deps.db.transaction().execute((trx) => importInTransaction({ ...deps, geocoding }, trx, source, read, runId, started, startedMs, options, stages));
   } catch (error) {
     if (error instanceof DryRunRollback) return error.report;
     if (!options.dryRun) await recordFailedRun(deps, runId, source, options, started, startedMs, error, read);
     if (error instanceof DomainError) throw error;
     throw new ImportRunError(`L’import a échoué et n’a rien modifié : ${error instanceof Error ? error.message : String(error)}`, error);
   }
+}
+
+interface StageClock {
+  laps: Record<string, number>;
+  /** Records the time since the previous lap under `name`. */
+  lap(name: string): void;
+}
+
+function stageClock(): StageClock {
+  let last = performance.now();
+  const laps: Record<string, number> = {};
+  return {
+    laps,
+    lap(name) {
+      const now = performance.now();
+      laps[name] = Math.round((laps[name] ?? 0) + now - last);
+      last = now;
+    },
+  };
 }
 
 export class ImportRunError extends DomainError {
@@ -137,6 +160,7 @@ async function importInTransaction(
   started: Date,
   startedMs: number,
   options: ImportOptions,
+  stages: StageClock,
 ): Promise<ImportReport> {
   const now = started;
   const actor: Actor = { kind: 'source', id: source.id };
@@ -145,6 +169,7 @@ async function importInTransaction(
 
   // 1. In memory: keys, hashes, unchanged rows, positions, validation and enrichment (once per row).
   const prepared = prepareRecords(ctx, read.records, options.onProgress);
+  stages.lap('prepare');
 
   // 2. Bulk reads: the places the accepted records update, and the published places they may duplicate.
   const departements = new Set(prepared.accepted.map((r) => r.value.code_departement).filter((d): d is string => d !== null));
@@ -153,11 +178,14 @@ async function importInTransaction(
   const mergeTargets = findMergeTargets(prepared.accepted, existing, listedHere);
   const linked = prepared.accepted.map((r) => r.link?.lieu_id).filter((id): id is string => id !== undefined);
   const currentRows = await repo.loadLieux(db, [...new Set([...linked, ...mergeTargets.values()])]);
+  stages.lap('load');
 
   // 3. In memory: what to write. 4. Bulk writes.
   const plan = planApply(ctx, prepared.accepted, currentRows, mergeTargets);
+  stages.lap('plan');
   await bulk.insertLieux(db, plan.inserts);
   await bulk.updateLieux(db, plan.updates);
+  stages.lap('write');
 
   // 5. Removal lifecycle: links missing from the feed, places no source has listed for the grace period.
   await repo.touchImportRows(db, source.id, prepared.unchangedKeys, runId);
@@ -168,6 +196,7 @@ async function importInTransaction(
   const orphans = await repo.loadLieux(db, await repo.findOrphanedPlaces(db, new Date(now.getTime() - graceDays * 86_400_000)));
   const unpublished = [...orphans.values()].map((row) => ({ ...row, status: 'unpublished' as const, version: row.version + 1, updated_at: now }));
   await bulk.updateLieux(db, unpublished);
+  stages.lap('lifecycle');
   const reason = `Retiré de toutes ses sources depuis plus de ${graceDays} jours.`;
   const versions = [...plan.versions, ...unpublished.map((row) => ({ row, action: 'unpublish' as const, changes: { status: { from: 'published', to: 'unpublished' } }, reason }))];
   const changes = [...plan.changes, ...unpublished.map((row) => ({ lieu_id: row.id, kind: 'removed' as const }))];
@@ -177,10 +206,12 @@ async function importInTransaction(
   await bulk.upsertLinks(db, source.id, plan.links, now);
   await bulk.upsertProvenance(db, source.id, runId, plan.provenance, now);
   await bulk.upsertImportRows(db, source.id, runId, [...prepared.rejectedRows, ...plan.importRows]);
+  stages.lap('write');
 
   // 6. Likely duplicates of the places this run set or changed, against the registry as it now is.
   const pairs = duplicatesOf(existing, plan, unpublished.map((row) => row.id));
   await bulk.upsertDuplicates(db, runId, pairs, now);
+  stages.lap('duplicates');
 
   const stats: ImportStats = {
     read: read.total,
@@ -205,6 +236,7 @@ async function importInTransaction(
     encoding: read.encoding ?? null,
     stats,
     durationMs: Math.round(performance.now() - startedMs),
+    stages: stages.laps,
     problems,
     ignoredColumns: read.ignoredColumns,
     geocoding: deps.geocoding.report,

@@ -3,7 +3,7 @@
 // dates and decimal commas). Every bad field gets one French message; nothing is guessed.
 import validator from 'validator';
 import type { FieldError } from '../../lib/errors.ts';
-import { parseHoraires } from '../../lib/opening-hours.ts';
+import { checkHoraires } from '../../lib/opening-hours.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { normalizeText } from '../../lib/text.ts';
 import type { Territories } from '../territories/territories.types.ts';
@@ -150,7 +150,7 @@ export function validateLieu(
 
   const horaires = text('horaires');
   if (horaires !== null) {
-    const parsed = parseHoraires(horaires);
+    const parsed = checkHoraires(horaires);
     if (parsed.ok) value.horaires = horaires;
     else fail('horaires', parsed.message, horaires);
   }
