@@ -65,6 +65,18 @@ describe('scorePair', () => {
     expect(scorePair(a, b).decision).toBe('distinct');
   });
 
+  it.each([
+    ['200 m apart', { latitude: 50.6886, longitude: 3.1658 }, { latitude: 50.6904, longitude: 3.1662 }],
+    ['without positions', { latitude: null, longitude: null }, { latitude: null, longitude: null }],
+  ])('keeps branches of one SIRET in one commune for review at most (%s)', (_case, here, there) => {
+    const branch = { nom: 'Emmaüs Connect', pivot: '77567227238637', code_insee: '59512', telephone: '+33180060606', courriels: ['contact@emmaus-connect.org'] };
+    const a = place({ ...branch, adresse: '34 rue de l’Épeule', ...here });
+    const b = place({ ...branch, adresse: '5 place de la Liberté', ...there });
+    const result = scorePair(a, b);
+    expect(result.signals.pivot).toBe('same');
+    expect(result.decision).not.toBe('merge');
+  });
+
   it('never merges two different real SIRETs automatically', () => {
     const a = place({ pivot: '21580194700019' });
     const b = place({ pivot: '44306184100047' });
