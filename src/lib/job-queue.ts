@@ -43,7 +43,8 @@ export async function openJobQueue(db: Kysely<any>, options: JobQueueOptions = {
     // Per-source cron is ours (pg-boss 10 keeps one schedule per queue name).
     schedule: false,
   });
-  // pg-boss reports background errors as events; without a listener they would be thrown.
+  // pg-boss reports background errors (maintenance, polling) as events; an 'error' event
+  // without a listener would crash the process. Workers add a listener that logs them.
   boss.on('error', () => {});
   await boss.start();
   return { boss, schema };

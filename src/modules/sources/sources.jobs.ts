@@ -280,8 +280,9 @@ export function sourceJobsFor(db: Kysely<Database>, retry: RetrySettings): Promi
 
 /** Stops the store's queue client, if one was opened. */
 export async function closeSourceJobsFor(db: Kysely<Database>): Promise<void> {
-  const jobs = opened.get(db);
-  if (!jobs) return;
+  const pending = opened.get(db);
+  if (!pending) return;
   opened.delete(db);
-  await closeSourceJobs(await jobs.catch(() => undefined as never)).catch(() => {});
+  const jobs = await pending.catch(() => null); // never opened: nothing to stop
+  if (jobs) await closeSourceJobs(jobs);
 }
