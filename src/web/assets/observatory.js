@@ -15,7 +15,8 @@ function sortTable(wrapper, link) {
   const headers = [...table.tHead.rows[0].cells];
   const th = link.closest('th');
   const column = headers.indexOf(th);
-  const order = new URL(link.href, location.href).searchParams.get('ordre') === 'desc' ? 'desc' : 'asc';
+  const target = new URL(link.href, location.href);
+  const order = target.searchParams.get('ordre') === 'desc' ? 'desc' : 'asc';
   const sign = order === 'asc' ? 1 : -1;
   const body = table.tBodies[0];
   const rows = [...body.rows].map((row, i) => ({ row, i, value: row.cells[column].dataset.value ?? '' }));
@@ -39,7 +40,7 @@ function sortTable(wrapper, link) {
     const hint = other.querySelector('.fr-sr-only');
     if (hint) hint.textContent = `${current ? ` (trié ${current === 'asc' ? 'croissant' : 'décroissant'} ; ` : ' ('}trier par ordre ${next === 'asc' ? 'croissant' : 'décroissant'})`;
   }
-  history.replaceState(null, '', `${new URL(link.href, location.href).search}${location.hash}`);
+  history.replaceState(null, '', `${target.search}${location.hash}`);
   link.focus();
 }
 

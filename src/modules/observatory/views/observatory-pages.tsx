@@ -162,13 +162,22 @@ function Chart({ chart }: { chart: ChartModel }) {
 
 const fmtValue = (v: number | null) => (v === null ? 'donnée non disponible' : v.toLocaleString('fr-FR', { maximumFractionDigits: 2 }));
 
+// A legend swatch as SVG: colours go in presentation attributes (the CSP forbids style attributes).
+function Swatch({ fill }: { fill: string }) {
+  return (
+    <svg class="maillage-swatch" viewBox="0 0 20 16" width="20" height="16" aria-hidden="true" focusable="false">
+      <rect x="0.5" y="0.5" width="19" height="15" fill={fill} stroke="#666666" />
+    </svg>
+  );
+}
+
 export function ChoroplethMap({ map }: { map: ChoroplethModel }) {
   return (
     <figure class="fr-mb-4w maillage-choropleth" aria-labelledby="carte-titre">
       <figcaption id="carte-titre" class="fr-h6 fr-mb-1w">
         {map.title}
       </figcaption>
-      <svg viewBox={`0 0 ${map.width} ${map.height}`} width="100%" style={`max-width:${map.width}px`} aria-labelledby="carte-titre" role="group">
+      <svg viewBox={`0 0 ${map.width} ${map.height}`} class="maillage-choropleth-svg" aria-labelledby="carte-titre" role="group">
         <defs>
           <pattern id="carte-inconnu" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="6" height="6" fill="#ffffff" />
@@ -197,12 +206,12 @@ export function ChoroplethMap({ map }: { map: ChoroplethModel }) {
         <ul class="fr-text--sm">
           {map.classes.map((c, i) => (
             <li data-classe={String(i)}>
-              <span class="maillage-swatch" style={`background:${c.colour}`} aria-hidden="true"></span> {c.label}
+              <Swatch fill={c.colour} /> {c.label}
             </li>
           ))}
           {map.unknownLabel ? (
             <li data-classe="-1">
-              <span class="maillage-swatch maillage-swatch--unknown" aria-hidden="true"></span> {map.unknownLabel} (hachures)
+              <Swatch fill="url(#carte-inconnu)" /> {map.unknownLabel} (hachures)
             </li>
           ) : null}
         </ul>
@@ -296,7 +305,8 @@ export function MethodologyPage({ ctx, sources }: { ctx: PageContext; sources?: 
         <h2>Sources et millésimes</h2>
         <div class="fr-table">
           <div class="fr-table__wrapper">
-            <div class="fr-table__container">
+            {/* Scrolls sideways on small screens: focusable so keyboard users can scroll it. */}
+            <div class="fr-table__container" tabIndex={0} role="region" aria-label="Sources des chiffres de l’observatoire (tableau)">
               <div class="fr-table__content">
                 <table>
                   <caption>Sources des chiffres de l’observatoire</caption>
