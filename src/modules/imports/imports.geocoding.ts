@@ -9,7 +9,7 @@ import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normalizeText } from '../../lib/text.ts';
 import type { Territories } from '../territories/territories.types.ts';
-import { checkPosition, lacksPosition, type GeocodedPosition } from './imports.coordinates.ts';
+import { checkPosition, distanceKm, lacksPosition, maxDistanceFromCommuneKm, type GeocodedPosition } from './imports.coordinates.ts';
 import type { SourceRecord } from './imports.fields.ts';
 import { GeocoderError, type GeocodeAnswer, type GeocodeQuery, type Geocoder } from './imports.geocoder.ts';
 import type { GeocodingCacheTable } from './imports.geocoding.tables.ts';
@@ -79,12 +79,25 @@ interface Need {
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
+/**
+ * Fast path for the usual row (a position near the centre of the commune its INSEE code
+ * names): a map look-up instead of the full commune resolution of checkPosition, since this
+ * pass runs over every row of the file, unchanged ones included, before the transaction.
+ */
+function plainlyInCommune(lieu: SourceRecord['lieu'], territories: Territories): boolean {
+  const latitude = Number(text(lieu.latitude).replace(',', '.'));
+  const longitude = Number(text(lieu.longitude).replace(',', '.'));
+  if (text(lieu.latitude) === '' || text(lieu.longitude) === '' || !Number.isFinite(latitude) || !Number.isFinite(longitude) || latitude === 0) return false;
+  const centre = territories.getCommune(text(lieu.code_insee))?.centre;
+  return centre !== null && centre !== undefined && distanceKm({ latitude, longitude }, centre) <= maxDistanceFromCommuneKm;
+}
+
 /** The lookup a record needs, or null when its coordinates are usable or it cannot be looked up. */
 export function geocodingNeed(record: SourceRecord, territories: Territories): Need | null {
   const lieu = record.lieu;
   const adresse = text(lieu.adresse);
   if (adresse === '') return null;
-  if (!lacksPosition(checkPosition(lieu, territories, record.row).lieu)) return null;
+  if (plainlyInCommune(lieu, territories) || !lacksPosition(checkPosition(lieu, territories, record.row).lieu)) return null;
   const resolution = territories.resolveCommune({ code_insee: text(lieu.code_insee), code_postal: text(lieu.code_postal), commune: text(lieu.commune) });
   if (!resolution.ok) return null; // validation rejects the record, or cannot check the answer's commune
   const commune = resolution.commune;
