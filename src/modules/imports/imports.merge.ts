@@ -141,7 +141,15 @@ export function isPlaceholderPivot(value: MergeValue | undefined): boolean {
   return typeof value === 'string' && /^(\d)\1+$/.test(value.replace(/\s/g, ''));
 }
 
-const same = (x: MergeValue | undefined, y: MergeValue | undefined) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
+/** Equal values (lists in the same order); runs for every field of every imported record. */
+function same(x: MergeValue | undefined, y: MergeValue | undefined): boolean {
+  const a = x ?? null;
+  const b = y ?? null;
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Sort key, best first: accounts (latest edit first), then sources by priority, then recency. */
 function compareContributions(x: Contribution, y: Contribution): number {
@@ -223,7 +231,6 @@ function withRegistryValues(state: MergeState): Contributions {
 export function resolve(contributions: Contributions, current: MergeRecord = {}, approximate = false): Omit<MergeResult, 'conflicts'> {
   const fields = {} as Record<MergeField, MergeValue>;
   const provenance: MergeResult['provenance'] = {};
-  const grouped = new Set(fieldGroups.flat());
   for (const field of mergeFields) {
     if (grouped.has(field)) continue;
     const list = contributions[field] ?? [];
@@ -256,17 +263,18 @@ export function resolve(contributions: Contributions, current: MergeRecord = {},
   return { fields, contributions, changed, provenance };
 }
 
+const grouped: ReadonlySet<MergeField> = new Set(fieldGroups.flat());
 const positionFields: ReadonlySet<MergeField> = new Set<MergeField>(['latitude', 'longitude']);
 
 const normalised = (field: MergeField, value: MergeValue | undefined): MergeValue => (listFields.has(field) ? asList(value) : (value ?? null));
 
 /** Applies one contributor's record to a place. */
 export function mergeIncoming(state: MergeState, incoming: Incoming): MergeResult {
-  let contributions = withRegistryValues(state);
+  const contributions = withRegistryValues(state); // a fresh object: ours to fill
   const given = mergeFields.filter((f) => !incoming.partial || Object.prototype.hasOwnProperty.call(incoming.record, f));
   for (const field of given) {
     const value = incoming.position_approximate && positionFields.has(field) ? null : normalised(field, incoming.record[field]);
-    contributions = { ...contributions, [field]: withContribution(contributions[field], { origin: incoming.origin, value, at: incoming.at }) };
+    contributions[field] = withContribution(contributions[field], { origin: incoming.origin, value, at: incoming.at });
   }
   const resolved = resolve(contributions, state.fields, state.position_approximate);
   const conflicts: MergeConflict[] = [];
