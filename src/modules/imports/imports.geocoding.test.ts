@@ -2,6 +2,8 @@
 // PostgreSQL with DATABASE_URL): which records are looked up, acceptance rules, the persistent
 // cache (a second run asks nothing), offline and unreachable fallbacks, and a whole import run
 // where a place without coordinates gets its geocoded position.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
@@ -15,6 +17,7 @@ import { geocodeRecords, geocodingNeed, judgeAnswer, minimumScore, notFoundRetry
 import { addSource } from '../sources/sources.use-cases.ts';
 import { runImport } from './imports.use-cases.ts';
 import { formatSummary } from '../../bin/import.command.ts';
+import { sourcesSync } from '../../bin/sources.command.ts';
 
 const territories = createTerritories({ referenceDir: path.resolve('../shared/data') });
 
@@ -239,6 +242,22 @@ describe('runImport geocodes before its transaction', () => {
     expect(formatSummary(report, 'f.csv')).toContain('Attention : Géocodage désactivé');
     const run = await handle.db.selectFrom('import_runs').select(['geocoding']).where('id', '=', report.runId).executeTakeFirstOrThrow();
     expect(run.geocoding?.notes).toHaveLength(1);
+  });
+
+  it('maillage sources sync prints the geocoding figures', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-geo-'));
+    try {
+      const file = path.join(dir, 'flux.csv');
+      fs.writeFileSync(file, csv('s1,21580194700019,Atelier numérique Saint-Romain,Château-Chinon (Ville),58120,58062,2 place Saint-Romain,,,2024-05-02,Aide aux démarches administratives'));
+      const deps = { db: handle.db, clock, territories, geocoder: geocoder() };
+      await addSource(deps, { name: 'geo-flux', producer: 'Flux', location: file });
+      let printed = '';
+      await sourcesSync(deps, 'geo-flux', {}, (text) => (printed += text));
+      expect(printed).toMatch(/à géocoder {13}1 \(sans coordonnées utilisables\)\n {4}positions trouvées {3}1\n/);
+      expect(await place('geo-flux', 's1')).toEqual({ latitude: 47.06402, longitude: 3.93372, position_approximate: false });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a dry run reports the geocoding too and writes no place', async () => {
