@@ -85,6 +85,8 @@ describe('schedules', () => {
 
   it('enqueues a due schedule once, however often and by how many schedulers it is checked', async () => {
     await addSource(deps, { name: 'planifiee', producer: 'Département de la Nièvre', location: `${base}/lieux.csv`, schedule: '0 3 * * *' });
+    // A schedule without a location has nothing to fetch: never queued.
+    await addSource(deps, { name: 'sans-emplacement', producer: 'Réseau', schedule: '0 3 * * *' });
     const planned = await source('planifiee');
     // 3 h in Paris on 2 March 2025 (winter time) is 02:00 UTC.
     const row = await handle.db.selectFrom('sources').select('next_sync_at').where('id', '=', planned.id).executeTakeFirstOrThrow();

@@ -43,12 +43,13 @@ export async function findSourceById(db: Db, id: string): Promise<SourceRow | un
   return db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Scheduled sources whose next sync is due at `now`, or not computed yet. */
+/** Scheduled sources with a location whose next sync is due at `now`, or not computed yet. */
 export async function listDueSources(db: Db, now: Date): Promise<SourceRow[]> {
   return db
     .selectFrom('sources')
     .selectAll()
     .where('schedule', 'is not', null)
+    .where('location', 'is not', null)
     .where((eb) => eb.or([eb('next_sync_at', 'is', null), eb('next_sync_at', '<=', now)]))
     .orderBy('name')
     .execute();
