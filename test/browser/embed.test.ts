@@ -99,6 +99,7 @@ describe.skipIf(!hasChromium)('embeddable map in Chromium', () => {
     // The map draws inside the frame, from Maillage's own assets, under the embed's CSP.
     await frame.locator('#carte[data-ready="true"]').waitFor({ timeout: 45_000 });
     await expect.poll(() => frame.locator('#carte .maillage-marker').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    if (process.env.MAILLAGE_SCREENSHOTS) await page.screenshot({ path: `${process.env.MAILLAGE_SCREENSHOTS}/integration-hote.png`, fullPage: true });
     // Live filtering stays in the frame.
     await frame.getByText('Filtrer les résultats').click();
     await frame.locator('label[for="filtre-ouvert"]').click();
@@ -152,6 +153,8 @@ describe.skipIf(!hasChromium)('embeddable map in Chromium', () => {
     expect(page.url()).toContain('territoire_code=35288');
     const preview = page.frameLocator('.maillage-embed-preview');
     await expect.poll(() => preview.locator('#resultats .fr-card__title a').allTextContents(), { timeout: 20_000 }).toEqual(['Médiathèque de Saint-Malo']);
+    expect(await page.locator('#integration-annonce').textContent()).toBe('Code et aperçu mis à jour.');
+    if (process.env.MAILLAGE_SCREENSHOTS) await page.screenshot({ path: `${process.env.MAILLAGE_SCREENSHOTS}/integrer.png`, fullPage: true });
     await page.locator('#integrer-couleur').fill('rouge');
     await expect.poll(() => page.locator('#integration-resultat .fr-alert').textContent(), { timeout: 10_000 }).toContain('« couleur » doit être une couleur hexadécimale');
     expect(errors).toEqual([]);

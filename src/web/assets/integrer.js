@@ -39,6 +39,9 @@ async function refresh() {
   try {
     const res = await fetch(url, { headers: { 'x-maillage-fragment': 'integration' }, signal: controller.signal });
     target.innerHTML = await res.text();
+    // One short announcement instead of reading the whole code aloud.
+    const announce = document.getElementById('integration-annonce');
+    if (announce) announce.textContent = res.ok ? 'Code et aperçu mis à jour.' : 'Le code ne peut pas être généré : voir les erreurs.';
     history.replaceState(null, '', url);
     enhanceCopyButtons();
   } catch {

@@ -202,7 +202,8 @@ export function IntegrerPage({ ctx, model }: { ctx: PageContext; model: Integrer
             </form>
           </div>
           <div class="fr-col-12 fr-col-lg-7">
-            <div id="integration-resultat" aria-live="polite">
+            <p id="integration-annonce" class="fr-sr-only" aria-live="polite"></p>
+            <div id="integration-resultat">
               <IntegrationResult model={model} />
             </div>
           </div>
