@@ -148,6 +148,7 @@ export async function startBanServer(addresses: readonly BanAddress[]): Promise<
 export const banAddresses: BanAddress[] = [
   { words: '12 commandant riviere', label: '12 Rue du Commandant Rivière 58000 Nevers', latitude: 46.98955, longitude: 3.15868, score: 0.93, type: 'housenumber', citycode: '58194', postcode: '58000' },
   { words: '2 place saint romain', label: '2 Place Saint-Romain 58120 Château-Chinon (Ville)', latitude: 47.06402, longitude: 3.93372, score: 0.91, type: 'housenumber', citycode: '58062', postcode: '58120' },
+  { words: '8 rue de la pique', label: '8 Rue de la Pique 58000 Nevers', latitude: 46.98623, longitude: 3.15731, score: 0.89, type: 'housenumber', citycode: '58194', postcode: '58000' },
   { words: 'rue des tanneries', label: 'Rue des Tanneries 58000 Nevers', latitude: 46.9871, longitude: 3.1612, score: 0.42, type: 'street', citycode: '58194', postcode: '58000' },
   { words: 'lieu dit le bourg', label: 'Nevers', latitude: 46.9908, longitude: 3.1628, score: 0.71, type: 'municipality', citycode: '58194', postcode: '58000' },
   { words: '11 avenue jean cagne', label: '11 Avenue Jean Cagne 69200 Vénissieux', latitude: 45.70402, longitude: 4.88264, score: 0.95, type: 'housenumber', citycode: '69259', postcode: '69200' },

@@ -35,7 +35,9 @@ export function lacksPosition(lieu: RawLieu): boolean {
 export type GeocodedPosition =
   | { status: 'found'; latitude: number; longitude: number; label: string; score: number }
   /** Not found, not precise enough or in another commune: French warning for the producer. */
-  | { status: 'refused'; message: string };
+  | { status: 'refused'; message: string }
+  /** The geocoder is disabled or could not answer: commune centre, and the row is looked up again next run. */
+  | { status: 'unavailable' };
 
 /**
  * `geocoded`: the position found from the address when the given one is missing or dropped;

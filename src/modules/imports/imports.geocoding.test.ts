@@ -137,7 +137,7 @@ describe('geocodeRecords', () => {
     const offline = await geocodeRecords([records[0]!, record(20, { nom: 'Nouvelle', ...nevers, adresse: '3 rue Nouvelle' })], { db: handle.db, clock, territories, geocoder: null });
     expect(offline.report).toMatchObject({ service: 'disabled', needed: 2, fromCache: 1, requested: 0, found: 1, unavailable: 1 });
     expect(offline.report.notes).toEqual(['Géocodage désactivé (MAILLAGE_GEOCODER_URL=off) : 1 lieu sans coordonnées utilisables placé au centre de leur commune (position approximative).']);
-    expect(offline.positions.has(20)).toBe(false);
+    expect(offline.positions.get(20)).toEqual({ status: 'unavailable' });
   });
 
   it('unreachable service: the run goes on, nothing is cached for the unanswered, the note gives the reason', async () => {
@@ -242,6 +242,14 @@ describe('runImport geocodes before its transaction', () => {
     expect(formatSummary(report, 'f.csv')).toContain('Attention : Géocodage désactivé');
     const run = await handle.db.selectFrom('import_runs').select(['geocoding']).where('id', '=', report.runId).executeTakeFirstOrThrow();
     expect(run.geocoding?.notes).toHaveLength(1);
+
+    // Back online, the same file: the row left at its commune centre is processed and geocoded.
+    const online = await runImport({ ...deps, geocoder: geocoder() }, { source: 'geo-offline', bytes: csv(nouvelle, sansPosition) });
+    expect(online.stats).toMatchObject({ updated: 1, unchanged: 1 });
+    expect(online.geocoding).toMatchObject({ service: 'enabled', found: 2, unavailable: 0, notes: [] });
+    expect(await place('geo-offline', 'o1')).toEqual({ latitude: 46.98623, longitude: 3.15731, position_approximate: false });
+    const again = await runImport({ ...deps, geocoder: geocoder() }, { source: 'geo-offline', bytes: csv(nouvelle, sansPosition) });
+    expect(again.stats).toMatchObject({ updated: 0, unchanged: 2 });
   });
 
   it('maillage sources sync prints the geocoding figures', async () => {

@@ -59,7 +59,7 @@ export interface GeocodingReport {
 }
 
 export interface GeocodingResult {
-  /** By record row: the position to use, or why the commune centre is kept. */
+  /** By record row, for the records that need one: the position to use, or why the commune centre is kept. */
   positions: Map<number, GeocodedPosition>;
   report: GeocodingReport;
 }
@@ -235,6 +235,7 @@ export async function geocodeRecords(records: readonly SourceRecord[], deps: Geo
 
   for (const need of needs) {
     if (!answers.has(need.key)) {
+      positions.set(need.row, { status: 'unavailable' });
       report.unavailable++;
       continue;
     }

@@ -107,7 +107,10 @@ export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[
     prepared.warnings += checked.warnings.length;
     const validation = validateLieu(fullRecord(checked.lieu), ctx.territories, { ignoreUnknownFields: true });
     if (validation.ok) {
-      prepared.accepted.push({ record, key, hash, link, value: validation.value });
+      // Placed at its commune centre because the geocoder could not answer: a hash that will not
+      // match, so the next run processes the row again (and geocodes it) even if the file is unchanged.
+      const pending = ctx.geocoded?.get(record.row)?.status === 'unavailable';
+      prepared.accepted.push({ record, key, hash: pending ? `${hash}:a-geocoder` : hash, link, value: validation.value });
     } else {
       prepared.rejected++;
       for (const e of validation.errors) {
