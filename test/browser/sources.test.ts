@@ -95,6 +95,7 @@ describe.skipIf(!hasChromium)('sources back-office in Chromium', () => {
     await page.getByRole('link', { name: 'Ajouter une source' }).click();
     await page.waitForURL(`${base}/compte/sources/nouvelle`);
     await expectAccessible(page);
+    if (process.env.MAILLAGE_SCREENSHOTS) await page.screenshot({ path: `${process.env.MAILLAGE_SCREENSHOTS}/source-form.png`, fullPage: true });
     await page.getByRole('textbox', { name: /^Nom court/ }).fill('epn-bourgogne');
     await page.getByRole('textbox', { name: /^Producteur/ }).fill('Réseau des EPN de Bourgogne');
     await page.getByRole('textbox', { name: /^Adresse du flux \(URL\)/ }).fill(feedUrl);

@@ -63,6 +63,11 @@ export function SourcesListPage(p: { ctx: PageContext; sources: SourceListItem[]
           Ajouter une source
         </ButtonLink>
       </p>
+      <p>
+        <a class="fr-link" href="/compte/cles-api">
+          Clés d’API : envoyer vos lieux depuis votre système d’information
+        </a>
+      </p>
       {p.sources.length === 0 ? (
         <p>Aucune source pour l’instant.</p>
       ) : (
@@ -106,7 +111,8 @@ export function NewSourcePage(p: { ctx: PageContext; csrf: string; values?: NewS
           ) : null}
         </Alert>
       ) : null}
-      <form method="post" action="/compte/sources" enctype="multipart/form-data" class="fr-mt-3w">
+      <div class="fr-grid-row">
+      <form method="post" action="/compte/sources" enctype="multipart/form-data" class="fr-mt-3w fr-col-12 fr-col-md-8">
         <input type="hidden" name="_csrf" value={p.csrf} />
         <Input id="source-name" name="name" label="Nom court" hint="Minuscules sans accent, chiffres, « - » ou « _ » (ex. hub-hdf, cd24)." value={v.name} error={fieldError('name')} required maxLength={63} />
         <Input id="source-producer" name="producer" label="Producteur" hint="Organisme qui publie les données." value={v.producer} error={fieldError('producer')} required maxLength={200} />
@@ -131,6 +137,7 @@ export function NewSourcePage(p: { ctx: PageContext; csrf: string; values?: NewS
         <Input id="source-schedule" name="schedule" label="Planification (facultatif)" hint="Expression cron à 5 champs, heure de Paris : « 0 3 * * * » chaque nuit à 3 h ; ou @daily, @weekly." value={v.schedule} error={fieldError('schedule')} />
         <Button>Créer la source</Button>
       </form>
+      </div>
     </Shell>
   );
 }
