@@ -6,7 +6,7 @@ import type { DbHandle } from '../../db/kysely.ts';
 import { ConflictError } from '../../lib/errors.ts';
 import { createTerritories } from '../territories/territories.use-cases.ts';
 import { addSource, type Source } from '../sources/sources.use-cases.ts';
-import { createLieu, getLieu, listLieuVersions, updateLieu, type LieuxDeps } from '../lieux/lieux.use-cases.ts';
+import { createLieu, getLieu, listLieuVersions, unpublishLieu, updateLieu, type LieuxDeps } from '../lieux/lieux.use-cases.ts';
 import { scorePair } from './imports.dedup.ts';
 import { emptyState, mergeIncoming, type MergeRecord } from './imports.merge.ts';
 import { loadMergeState, saveMergeResult } from './imports.merge.repository.ts';
@@ -110,6 +110,7 @@ describe('merge of the same place spelled differently by two sources', () => {
     const changes = await handle.db.selectFrom('lieu_changes').select(['lieu_id', 'kind']).where('lieu_id', 'in', [a.id, b.id]).orderBy('seq', 'desc').limit(2).execute();
     expect(changes).toEqual(expect.arrayContaining([{ lieu_id: a.id, kind: 'updated' }, { lieu_id: b.id, kind: 'removed' }]));
     await expect(mergeLieux(deps, a.id, b.id, moderator)).rejects.toThrow(/déjà fusionné/);
+    await expect(mergeLieux(deps, b.id, a.id, moderator)).rejects.toThrow(/déjà fusionné/);
   });
 });
 
@@ -138,6 +139,14 @@ describe('places that must not be merged', () => {
     expect((await getLieu(deps, y.id)).status).toBe('published');
     const forced = await mergeLieux(deps, x.id, y.id, moderator, { force: true });
     expect(forced.lieu.pivot).toBe('21580194700019'); // the region's, higher priority
+  });
+
+  it('never merges into a place that is no longer published', async () => {
+    const gone = await imported(reseau, 'gone-1', nevers({ nom: 'Cyber-base fermée', adresse: '8 rue des Ouches' }));
+    const other = await imported(region, 'gone-2', nevers({ nom: 'Cyber base fermee', adresse: '8 rue des Ouches' }));
+    await unpublishLieu(deps, gone.id, moderator, 'Fermé');
+    await expect(mergeLieux(deps, gone.id, other.id, moderator)).rejects.toThrow(/retiré du registre/);
+    expect((await getLieu(deps, other.id)).status).toBe('published');
   });
 
   it('branches of one SIRET are not merged automatically', async () => {
@@ -170,6 +179,17 @@ describe('split', () => {
     expect((await listLieuVersions(deps, a.id)).at(-1)?.reason).toMatch(/Séparation/);
     expect((await listDuplicates(deps, { status: 'rejected' })).some((p) => [p.lieu_a.id, p.lieu_b.id].includes(b.id))).toBe(true);
     await expect(splitLieu(deps, b.id, moderator)).rejects.toThrow(/rien à séparer/);
+  });
+
+  it('restores a commune-centre position as a commune centre', async () => {
+    const a = await imported(reseau, 'lo-1', nevers({ nom: 'France services de Lons-le-Saunier', commune: 'Lons-le-Saunier', code_postal: '39000', code_insee: '39300', adresse: '4 avenue Jean Moulin', latitude: null, longitude: null }));
+    const b = await imported(region, 'lo-2', nevers({ nom: 'France Services Lons le Saunier', commune: 'Lons-le-Saunier', code_postal: '39000', code_insee: '39300', adresse: '4 av. Jean Moulin', latitude: 46.674, longitude: 5.555 }));
+    expect(a.position_approximate).toBe(true);
+    const beforeA = await stateOf(a.id);
+    const merged = await mergeLieux(deps, a.id, b.id, moderator);
+    expect(merged.lieu).toMatchObject({ latitude: 46.674, longitude: 5.555, position_approximate: false });
+    await splitLieu(deps, b.id, moderator);
+    expect(await stateOf(a.id)).toEqual(beforeA);
   });
 
   it('keeps on the kept place what was edited after the merge', async () => {

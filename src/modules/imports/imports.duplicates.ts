@@ -232,6 +232,7 @@ export async function mergeLieux(deps: DuplicatesDeps, keptId: string, mergedId:
       const merge = await activeMergeOf(db, row.id);
       if (merge) throw new ConflictError(`Le lieu « ${row.nom} » (${row.id}) est déjà fusionné dans le lieu ${merge.merged_into} : séparez-le d’abord.`);
     }
+    if (a.status !== 'published') throw new ConflictError(`Le lieu conservé « ${a.nom} » est retiré du registre : republiez-le d’abord, ou conservez l’autre lieu.`);
     if (isRealPivot(a.pivot) && isRealPivot(b.pivot) && a.pivot !== b.pivot && !options.force) {
       throw new ConflictError(`Les deux lieux ont des SIRET/RNA différents (${a.pivot} et ${b.pivot}) : ils ne sont jamais fusionnés sans confirmation explicite (option « forcer »).`);
     }
