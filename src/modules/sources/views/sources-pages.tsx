@@ -112,31 +112,31 @@ export function NewSourcePage(p: { ctx: PageContext; csrf: string; values?: NewS
         </Alert>
       ) : null}
       <div class="fr-grid-row">
-      <form method="post" action="/compte/sources" enctype="multipart/form-data" class="fr-mt-3w fr-col-12 fr-col-md-8">
-        <input type="hidden" name="_csrf" value={p.csrf} />
-        <Input id="source-name" name="name" label="Nom court" hint="Minuscules sans accent, chiffres, « - » ou « _ » (ex. hub-hdf, cd24)." value={v.name} error={fieldError('name')} required maxLength={63} />
-        <Input id="source-producer" name="producer" label="Producteur" hint="Organisme qui publie les données." value={v.producer} error={fieldError('producer')} required maxLength={200} />
-        <Select
-          id="source-format"
-          name="format"
-          label="Format"
-          hint="Laissez « détecté » : Maillage reconnaît le format à chaque fichier."
-          placeholder="Détecté automatiquement"
-          value={v.format}
-          options={importFormats.filter((f) => f !== 'mapping').map((f) => ({ value: f, label: f }))}
-        />
-        <Input id="source-location" name="location" type="url" label="Adresse du flux (URL)" hint="Adresse https:// du fichier publié par le producteur ; ou bien déposez un fichier ci-dessous." value={v.location} error={fieldError('location')} />
-        <div class="fr-upload-group fr-mb-3w">
-          <label class="fr-label" for="source-file">
-            Ou fichier
-            <span class="fr-hint-text">CSV, JSON, GeoJSON ou XLSX, 50 Mo au plus.</span>
-          </label>
-          <input class="fr-upload" type="file" id="source-file" name="fichier" accept=".csv,.tsv,.txt,.json,.geojson,.xlsx" />
-        </div>
-        <Input id="source-priority" name="priority" type="number" label="Priorité" hint="De 0 à 1000 (100 par défaut) : la plus haute l’emporte quand deux sources se contredisent." value={v.priority ?? '100'} error={fieldError('priority')} />
-        <Input id="source-schedule" name="schedule" label="Planification (facultatif)" hint="Expression cron à 5 champs, heure de Paris : « 0 3 * * * » chaque nuit à 3 h ; ou @daily, @weekly." value={v.schedule} error={fieldError('schedule')} />
-        <Button>Créer la source</Button>
-      </form>
+        <form method="post" action="/compte/sources" enctype="multipart/form-data" class="fr-mt-3w fr-col-12 fr-col-md-8">
+          <input type="hidden" name="_csrf" value={p.csrf} />
+          <Input id="source-name" name="name" label="Nom court" hint="Minuscules sans accent, chiffres, « - » ou « _ » (ex. hub-hdf, cd24)." value={v.name} error={fieldError('name')} required maxLength={63} />
+          <Input id="source-producer" name="producer" label="Producteur" hint="Organisme qui publie les données." value={v.producer} error={fieldError('producer')} required maxLength={200} />
+          <Select
+            id="source-format"
+            name="format"
+            label="Format"
+            hint="Laissez « détecté » : Maillage reconnaît le format à chaque fichier."
+            placeholder="Détecté automatiquement"
+            value={v.format}
+            options={importFormats.filter((f) => f !== 'mapping').map((f) => ({ value: f, label: f }))}
+          />
+          <Input id="source-location" name="location" type="url" label="Adresse du flux (URL)" hint="Adresse https:// du fichier publié par le producteur ; ou bien déposez un fichier ci-dessous." value={v.location} error={fieldError('location')} />
+          <div class="fr-upload-group fr-mb-3w">
+            <label class="fr-label" for="source-file">
+              Ou fichier
+              <span class="fr-hint-text">CSV, JSON, GeoJSON ou XLSX, 50 Mo au plus.</span>
+            </label>
+            <input class="fr-upload" type="file" id="source-file" name="fichier" accept=".csv,.tsv,.txt,.json,.geojson,.xlsx" />
+          </div>
+          <Input id="source-priority" name="priority" type="number" label="Priorité" hint="De 0 à 1000 (100 par défaut) : la plus haute l’emporte quand deux sources se contredisent." value={v.priority ?? '100'} error={fieldError('priority')} />
+          <Input id="source-schedule" name="schedule" label="Planification (facultatif)" hint="Expression cron à 5 champs, heure de Paris : « 0 3 * * * » chaque nuit à 3 h ; ou @daily, @weekly." value={v.schedule} error={fieldError('schedule')} />
+          <Button>Créer la source</Button>
+        </form>
       </div>
     </Shell>
   );
