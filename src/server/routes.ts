@@ -16,6 +16,7 @@ import { registerImportsApi } from '../modules/imports/imports.api.ts';
 import { registerDuplicatesApi } from '../modules/imports/imports.duplicates.api.ts';
 import { registerSourcesApi } from '../modules/sources/sources.api.ts';
 import { registerSourcePages } from '../modules/sources/sources.pages.ts';
+import { registerApiKeys } from '../modules/api-keys/api-keys.pages.ts';
 import { registerObservatoryApi } from '../modules/observatory/observatory.api.ts';
 import { registerObservatoryPages } from '../modules/observatory/observatory.pages.ts';
 import { registerExportsApi } from '../modules/exports/exports.api.ts';
@@ -25,4 +26,4 @@ import { registerEmbedPages } from '../modules/embed/embed.pages.ts';
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerDuplicatesApi, registerSourcesApi, registerSourcePages, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerDuplicatesApi, registerSourcesApi, registerSourcePages, registerApiKeys, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];

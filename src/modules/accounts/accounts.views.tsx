@@ -134,6 +134,10 @@ export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
           <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/sources">
             Sources de données
           </a>
+          <br />
+          <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/cles-api">
+            Clés d’API
+          </a>
         </p>
       ) : null}
       <form method="post" action="/deconnexion">

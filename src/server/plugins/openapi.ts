@@ -22,6 +22,11 @@ export async function registerOpenapi(app: FastifyInstance): Promise<void> {
         { name: 'lieux', description: 'Lieux de médiation numérique' },
         { name: 'territoires', description: 'Communes, EPCI, départements, régions' },
       ],
+      components: {
+        securitySchemes: {
+          cleApi: { type: 'http', scheme: 'bearer', description: 'Clé d’API d’un compte réseau (mlg_…), créée dans Mon compte › Clés d’API. Réservée à l’API réseau.' },
+        },
+      },
     },
     // Only the public API is described; HTML pages are not part of the contract.
     hideUntagged: true,

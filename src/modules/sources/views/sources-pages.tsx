@@ -162,7 +162,7 @@ export function SourcePage(p: { ctx: PageContext; csrf: string; source: Source; 
         <dt class="fr-text--bold">Priorité</dt>
         <dd>{s.priority}</dd>
         <dt class="fr-text--bold">Planification</dt>
-        <dd>{s.schedule ? `${s.schedule} (heure de Paris)` : 'à la demande'}</dd>
+        <dd>{s.schedule ? `${s.schedule} (heure de Paris) ; prochaine synchronisation le ${date(s.next_sync_at)}` : 'à la demande'}</dd>
       </dl>
       <form method="post" action={`/compte/sources/${s.name}/synchroniser`} class="fr-mt-2w">
         <input type="hidden" name="_csrf" value={p.csrf} />
