@@ -143,6 +143,11 @@ describe('GET /integrer', () => {
     expect(res.body).toContain('<option value="reseau-lyon">Réseau lyonnais (reseau-lyon)</option>');
   });
 
+  it('is linked from the open data page', async () => {
+    const res = await get('/donnees');
+    expect(res.body).toContain('<a href="/integrer">générer le code d’intégration</a>');
+  });
+
   it('writes the iframe and web component code with a preview', async () => {
     const res = await get('/integrer?territoire_type=departement&territoire_code=35&reseau=France+Services&titre=Nos+lieux&couleur=%23E1000F');
     expect(res.statusCode).toBe(200);

@@ -61,6 +61,11 @@ export function OpenDataPage(p: { ctx: PageContext; downloads: DownloadLink[]; p
           Recherche de communes : <code>{`${p.publicUrl}/api/v1/communes?q=lille`}</code>
         </li>
       </ul>
+      <h2>Carte à intégrer</h2>
+      <p>
+        Collectivités, réseaux et producteurs de données peuvent afficher sur leur site la liste et la carte des lieux de leur
+        territoire, de leur réseau ou de leur source : <a href="/integrer">générer le code d’intégration</a>.
+      </p>
     </Article>
   );
 }
