@@ -202,6 +202,10 @@ describe('split', () => {
     const split = await splitLieu(deps, b.id, moderator);
     expect(split.champs_conserves).toContain('presentation_resume');
     expect(split.lieu.presentation_resume).toBe('Ateliers numériques pour tous');
+    // The moderator's merge and split are not edits of the place: sources still update its fields.
+    const state = await loadMergeState(handle.db, a.id);
+    const accountFields = Object.entries(state!.contributions).filter(([, list]) => list.some((c) => c.origin.kind === 'account')).map(([field]) => field);
+    expect(accountFields).toEqual(['presentation_resume']);
     expect(split.lieu.nom).toBe(beforeA.nom);
     expect(split.lieu.telephone).toBe(beforeA.telephone);
     expect(split.separe.status).toBe('published');

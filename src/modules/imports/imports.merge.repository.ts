@@ -36,6 +36,10 @@ export async function loadMergeStates(db: Db, rows: readonly LieuRow[]): Promise
         .select(['lieu_id', 'actor_id', 'changed_at', 'changes'])
         .where('lieu_id', 'in', part)
         .where('actor_kind', '=', 'account')
+        // Merges and splits, even by an account, only move other contributors' values: they
+        // are the versions with a reason (an account's own edit has none).
+        .where('action', 'in', ['create', 'update'])
+        .where('reason', 'is', null)
         .orderBy('version', 'asc')
         .execute()),
     );
