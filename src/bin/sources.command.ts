@@ -60,12 +60,13 @@ export async function sourcesShow(deps: Pick<ImportDeps, 'db'>, name: string, ou
   out(`  format        ${source.format ?? 'détecté à chaque fichier'}\n`);
   out(`  emplacement   ${source.location ?? '(aucun : fichiers importés à la main)'}\n`);
   out(`  priorité      ${source.priority}\n`);
-  out(`  planification ${source.schedule ?? 'à la demande'}\n`);
+  out(`  planification ${source.schedule ? `${source.schedule} (heure de Paris), prochaine le ${date(source.next_sync_at)}` : 'à la demande'}\n`);
   if (source.mapping) out(`  mapping       ${JSON.stringify(source.mapping)}\n`);
   const runs = await listSourceRuns(deps, name, 10);
   out(runs.length === 0 ? '  aucun import\n' : '  derniers imports :\n');
   for (const r of runs) {
-    const stats = `${r.read} lues, ${r.accepted} acceptées, ${r.rejected} rejetées, ${r.new} nouvelles, ${r.updated} modifiées, ${r.unchanged} inchangées, ${r.removed} retirées, ${r.unpublished} dépubliées`;
+    const geocoding = r.geocoding && r.geocoding.needed > 0 ? `, ${r.geocoding.found}/${r.geocoding.needed} géocodées` : '';
+    const stats = `${r.read} lues, ${r.accepted} acceptées, ${r.rejected} rejetées, ${r.new} nouvelles, ${r.updated} modifiées, ${r.unchanged} inchangées, ${r.removed} retirées, ${r.unpublished} dépubliées${geocoding}`;
     out(`    ${date(r.started_at)} · ${r.status === 'failed' ? 'échec' : 'réussi'} · ${r.id} · ${r.status === 'failed' ? r.error : stats}\n`);
   }
 }

@@ -91,6 +91,7 @@ describe('schedules', () => {
     // 3 h in Paris on 2 March 2025 (winter time) is 02:00 UTC.
     const row = await handle.db.selectFrom('sources').select('next_sync_at').where('id', '=', planned.id).executeTakeFirstOrThrow();
     expect(new Date(row.next_sync_at!).toISOString()).toBe('2025-03-02T02:00:00.000Z');
+    expect(planned.next_sync_at).toBe('2025-03-02T02:00:00.000Z');
 
     expect((await enqueueDueSyncs(deps, jobs, new Date('2025-03-02T01:59:00Z'))).enqueued).toEqual([]);
     expect((await enqueueDueSyncs(deps, jobs, new Date('2025-03-02T02:00:00Z'))).enqueued).toEqual(['planifiee']);

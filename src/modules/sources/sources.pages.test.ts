@@ -163,6 +163,7 @@ describe('sources back-office pages', () => {
     expect(again.headers.location).toBe('/compte/sources/epn-nievre?info=deja');
     let view = await page('/compte/sources/epn-nievre?info=demandee', reseau);
     expect(view.body).toContain('La synchronisation est en file');
+    expect(view.body).toMatch(/0 3 \* \* 1 \(heure de Paris\) ; prochaine synchronisation le \d{2}\/\d{2}\/\d{4} 03:00/);
     expect(view.body).toContain('En attente');
     expect(view.body).toContain('À la demande');
 

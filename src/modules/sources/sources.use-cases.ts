@@ -21,6 +21,8 @@ export interface Source {
   mapping: SourceMapping | null;
   priority: number;
   schedule: string | null;
+  /** Next scheduled sync (Paris-time cron slot, as an instant); null without a schedule. */
+  next_sync_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -47,12 +49,13 @@ export function toSource(row: repo.SourceRow): Source {
     mapping: (row.mapping as SourceMapping | null) ?? null,
     priority: row.priority,
     schedule: row.schedule,
+    next_sync_at: row.schedule && row.next_sync_at ? new Date(row.next_sync_at).toISOString() : null,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
   };
 }
 
-export function validateNewSource(input: NewSource): { ok: true; value: Omit<Source, 'id' | 'created_at' | 'updated_at'> } | { ok: false; errors: FieldError[] } {
+export function validateNewSource(input: NewSource): { ok: true; value: Omit<Source, 'id' | 'next_sync_at' | 'created_at' | 'updated_at'> } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const name = (input.name ?? '').trim();
   if (!NAME.test(name)) {
