@@ -17,7 +17,7 @@ import { geocodeRecords, geocodingNeed, judgeAnswer, minimumScore, notFoundRetry
 import { addSource } from '../sources/sources.use-cases.ts';
 import { runImport } from './imports.use-cases.ts';
 import { formatSummary } from '../../bin/import.command.ts';
-import { sourcesSync } from '../../bin/sources.command.ts';
+import { sourcesShow, sourcesSync } from '../../bin/sources.command.ts';
 
 const territories = createTerritories({ referenceDir: path.resolve('../shared/data') });
 
@@ -263,6 +263,9 @@ describe('runImport geocodes before its transaction', () => {
       await sourcesSync(deps, 'geo-flux', {}, (text) => (printed += text));
       expect(printed).toMatch(/à géocoder {13}1 \(sans coordonnées utilisables\)\n {4}positions trouvées {3}1\n/);
       expect(await place('geo-flux', 's1')).toEqual({ latitude: 47.06402, longitude: 3.93372, position_approximate: false });
+      let shown = '';
+      await sourcesShow(deps, 'geo-flux', (text) => (shown += text));
+      expect(shown).toMatch(/1 nouvelles, .* 1\/1 géocodées\n/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
