@@ -213,6 +213,15 @@ describe('split', () => {
 });
 
 describe('merge state from the database', () => {
+  it('does not count a commune centre derived after an account edit as the account’s position', async () => {
+    const lieu = await imported(region, 'cc-1', nevers({ nom: 'EPN de Clamecy', commune: 'Clamecy', code_postal: '58500', code_insee: '58079', adresse: '2 rue de la Monnaie', latitude: null, longitude: null }));
+    later(1);
+    await updateLieu(deps, lieu.id, { commune: 'Decize', code_postal: '58300', adresse: '1 place du Champ de Foire' }, { kind: 'account', id: 'gestionnaire-4' });
+    const state = await loadMergeState(handle.db, lieu.id);
+    expect(state?.contributions.commune?.some((c) => c.origin.kind === 'account')).toBe(true);
+    expect(state?.contributions.latitude?.some((c) => c.origin.kind === 'account')).toBe(false);
+  });
+
   it('treats an account edit as outranking sources and reports the source value it refuses', async () => {
     const lieu = await imported(region, 'ac-1', nevers({ nom: 'Cyber-base de Cosne', commune: 'Cosne-Cours-sur-Loire', code_postal: '58200', code_insee: '58086', adresse: '3 rue du Général de Gaulle', latitude: 47.411, longitude: 2.925 }));
     later(1);

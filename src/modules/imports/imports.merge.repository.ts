@@ -79,6 +79,8 @@ export async function loadMergeStates(db: Db, rows: readonly LieuRow[]): Promise
     const changes = (typeof e.changes === 'string' ? JSON.parse(e.changes) : e.changes) as Record<string, { to: unknown }>;
     for (const [field, change] of Object.entries(changes)) {
       if (!fieldSet.has(field) || field === 'date_maj') continue;
+      // A commune centre derived by validation is nobody's position.
+      if (state.position_approximate && (field === 'latitude' || field === 'longitude')) continue;
       const current = state.fields[field as MergeField] ?? null;
       if (JSON.stringify(change.to ?? null) !== JSON.stringify(current)) continue;
       add(e.lieu_id, field, { origin: { kind: 'account', id: e.actor_id }, value: current, at: new Date(e.changed_at) });
