@@ -20,3 +20,10 @@ CREATE TABLE geocoding_cache (
 -- What the geocoding stage of a run did (counts and French notes), shown by the CLI and kept
 -- with the run.
 ALTER TABLE import_runs ADD COLUMN geocoding jsonb;
+
+-- Places imported before geocoding existed and left at their commune centre: their raw rows
+-- get a content hash that will not match, so the next run of their source processes them
+-- again (and geocodes them) even if the file has not changed.
+UPDATE import_rows SET content_hash = 'a-geocoder:' || import_rows.content_hash
+FROM lieux
+WHERE lieux.id = import_rows.lieu_id AND lieux.position_approximate;

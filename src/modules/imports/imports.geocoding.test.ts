@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
 import { banAddresses, startBanServer, type BanServer } from '../../../test/helpers/ban-server.ts';
@@ -269,6 +270,21 @@ describe('runImport geocodes before its transaction', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('migration 0011 has places imported before geocoding, left at their commune centre, processed again', async () => {
+    const deps = { db: handle.db, clock, territories, geocoder: geocoder() };
+    await addSource(deps, { name: 'geo-ancien', producer: 'Ancien' });
+    const file = csv(inconnue.replace('g3', 'm1'), placee.replace('g4', 'm2'));
+    await runImport(deps, { source: 'geo-ancien', bytes: file });
+    const skipped = await runImport(deps, { source: 'geo-ancien', bytes: file });
+    expect([skipped.stats.unchanged, skipped.problems]).toEqual([2, []]);
+    const migration = fs.readFileSync(path.resolve(import.meta.dirname, '../../db/migrations/0011_geocoding_cache.up.sql'), 'utf8');
+    await sql.raw(migration.slice(migration.indexOf('UPDATE import_rows'))).execute(handle.db);
+    const report = await runImport(deps, { source: 'geo-ancien', bytes: file });
+    // m1 (commune centre) is looked at again; m2 (its own position) stays skipped
+    expect(report.stats).toMatchObject({ unchanged: 2, updated: 0 });
+    expect(report.problems.map((p) => [p.row, p.field])).toEqual([[2, 'adresse']]);
   });
 
   it('a dry run reports the geocoding too and writes no place', async () => {
