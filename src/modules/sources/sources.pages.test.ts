@@ -169,8 +169,9 @@ describe('sources back-office pages', () => {
 
     const jobs = await sourceJobsFor(t.deps.db, t.deps.config.jobs);
     expect(await processAvailableJobs({ ...t.deps, dataDir }, jobs)).toEqual({ succeeded: 1, failed: 0 });
-    view = await page('/compte/sources/epn-nievre', reseau);
+    view = await page('/compte/sources/epn-nievre?info=demandee', reseau);
     expect(view.body).toContain('Réussie');
+    expect(view.body).not.toContain('La synchronisation est en file');
     const run = await t.deps.db.selectFrom('import_runs').selectAll().where('source_id', '=', source.id).executeTakeFirstOrThrow();
     expect(run).toMatchObject({ read: 2, accepted: 1, rejected: 1 });
     const link = `/compte/sources/epn-nievre/imports/${run.id}/erreurs.csv`;

@@ -87,7 +87,9 @@ export async function registerSourcePages(app: App, deps: AppDeps): Promise<void
       const source = await sourceFor(deps, account, request.params.name);
       const queue = await jobs();
       const [jobList, runs] = await Promise.all([sourceJobsAs(deps, queue, account, source), sourceRunsAs(deps, account, source)]);
-      const notice = notices[request.query.info ?? ''];
+      // "In the queue" is stale once that job has finished (the page is reloaded to follow it).
+      const finished = request.query.info === 'demandee' && jobList[0] && !['queued', 'running'].includes(jobList[0].status);
+      const notice = finished ? undefined : notices[request.query.info ?? ''];
       return sendHtml(reply, h(SourcePage, { ctx: pageContext(request), csrf: account.csrfToken, source, jobs: jobList, runs, notice }));
     });
 
