@@ -198,6 +198,27 @@ export async function upsertProvenance(db: Db, sourceId: string, runId: string, 
   }
 }
 
+/** Places whose values the conflict rules decided: their provenance rows are replaced by these. */
+export async function replaceProvenance(
+  db: Db,
+  runId: string,
+  lieuIds: readonly string[],
+  rows: readonly { lieu_id: string; field: string; source_id: string; updated_at: Date }[],
+): Promise<void> {
+  for (let start = 0; start < lieuIds.length; start += chunkSize) {
+    const chunk = lieuIds.slice(start, start + chunkSize);
+    await sql`DELETE FROM lieu_field_provenance WHERE lieu_id = any(${chunk}::uuid[])`.execute(db);
+  }
+  const columns: Column<(typeof rows)[number]>[] = [
+    { name: 'lieu_id', kind: 'uuid', value: (p) => p.lieu_id },
+    { name: 'field', kind: 'text', value: (p) => p.field },
+    { name: 'source_id', kind: 'uuid', value: (p) => p.source_id },
+    { name: 'run_id', kind: 'uuid', value: () => runId, constant: true },
+    { name: 'updated_at', kind: 'timestamptz', value: (p) => p.updated_at },
+  ];
+  await insertRows(db, 'lieu_field_provenance', columns, rows);
+}
+
 export interface ImportRowWrite {
   external_id: string;
   content_hash: string;

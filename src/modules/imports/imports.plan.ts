@@ -4,8 +4,9 @@
 //     enriched ONCE (territory codes, commune centre) from the in-memory territories.
 //  2. planApply: given the current rows of the places concerned, decides for each accepted
 //     record: update its linked place (republishing it if it comes back), attach it to a place
-//     of another source it strongly duplicates (merge), or create a place; and lists every row
-//     to write: places, versions, change-log entries, links, provenance, raw rows.
+//     of another source it strongly duplicates (merge), or create a place; the values of an
+//     existing place follow the conflict rules (imports.merge.ts); and lists every row to
+//     write: places, versions, change-log entries, links, provenance, contributions, raw rows.
 // The rules are those of the lieux use cases (history, change log, "nothing changes → nothing
 // written"), applied to whole sets so the SQL stage can write them in bulk.
 import { createHash, randomUUID } from 'node:crypto';
@@ -20,6 +21,8 @@ import type { ChangeWrite, ImportRowWrite, LinkWrite, ProvenanceWrite, VersionWr
 import { checkPosition, type GeocodedPosition } from './imports.coordinates.ts';
 import type { DedupIndex } from './imports.dedup-index.ts';
 import { isRealPivot, type DedupRecord } from './imports.dedup.ts';
+import { emptyState, mergeFields, mergeIncoming, type MergeRecord, type MergeResult, type MergeState, type MergeValue } from './imports.merge.ts';
+import { contributionRows, type ContributionRow } from './imports.merge.repository.ts';
 import type { RowError } from './imports.errors.ts';
 import { standardFields, type RawLieu, type SourceRecord } from './imports.fields.ts';
 
@@ -177,6 +180,12 @@ export interface ApplyPlan {
   importRows: ImportRowWrite[];
   /** Places whose standard fields this run set or changed (scored for duplicates). */
   touched: Set<string>;
+  /** Places whose values the conflict rules decided: their stored contributions and provenance are replaced. */
+  ruledPlaces: string[];
+  contributions: ContributionRow[];
+  ruledProvenance: RuledProvenance[];
+  /** Source values refused because an account edited the field (shown to the producer). */
+  warnings: Problem[];
   stats: { new: number; updated: number; unchanged: number; merged: number };
 }
 
@@ -189,46 +198,76 @@ function changedFields(before: StandardRecord | null, after: StandardRecord): st
 
 const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 
-/**
- * Values of a place after a record of another source is attached to it, until the per-field
- * conflict rules (imports.merge.ts) drive this: the place keeps its values; the record fills
- * the empty ones, adds its list values, gives a real pivot for a placeholder and a precise
- * position for a commune centre; date_maj is the latest of both.
- */
-function attachedRecord(current: LieuRow, incoming: LieuValue): StandardRecord {
-  const record: StandardRecord = {};
-  const now = recordOf(current) as unknown as StandardRecord;
-  const given = incoming as unknown as StandardRecord;
-  for (const field of standardFields) {
-    if (field === 'id') continue;
-    const mine = now[field];
-    const theirs = given[field];
-    if (Array.isArray(mine)) record[field] = [...new Set([...mine, ...((theirs as string[] | undefined) ?? [])])];
-    else record[field] = isEmpty(mine) ? (theirs ?? null) : mine;
-  }
-  if (!isRealPivot(current.pivot) && isRealPivot(incoming.pivot)) record.pivot = incoming.pivot;
-  if (current.position_approximate && !incoming.position_approximate) {
-    record.latitude = incoming.latitude;
-    record.longitude = incoming.longitude;
-  } else if (current.position_approximate) {
-    record.latitude = null; // still the commune centre: validation derives it again
-    record.longitude = null;
-  }
-  if (String(incoming.date_maj) > String(current.date_maj)) record.date_maj = incoming.date_maj;
+/** The merge fields of a validated value, as the conflict rules read them. */
+function mergeRecordOf(value: LieuValue): MergeRecord {
+  const record: MergeRecord = {};
+  for (const field of mergeFields) record[field] = ((value as unknown as Record<string, unknown>)[field] ?? null) as MergeValue;
   return record;
 }
 
+const sameValue = (x: unknown, y: unknown) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
+
+export interface RuledProvenance {
+  lieu_id: string;
+  field: string;
+  source_id: string;
+  updated_at: Date;
+}
+
+/**
+ * `states`: the conflict-rule state (imports.merge.ts) of every place in `currentRows`. A new
+ * place has no other contributor: the rules would give the record itself, so they are not run.
+ */
 export function planApply(
   ctx: PlanContext & { sourceName: string },
   accepted: readonly PreparedRecord[],
   currentRows: ReadonlyMap<string, LieuRow>,
   mergeTargets: ReadonlyMap<string, string>,
+  states: ReadonlyMap<string, MergeState>,
 ): ApplyPlan {
-  const plan: ApplyPlan = { inserts: [], updates: [], versions: [], changes: [], links: [], provenance: [], importRows: [], touched: new Set(), stats: { new: 0, updated: 0, unchanged: 0, merged: 0 } };
+  const plan: ApplyPlan = {
+    inserts: [], updates: [], versions: [], changes: [], links: [], provenance: [], importRows: [], touched: new Set(),
+    contributions: [], ruledPlaces: [], ruledProvenance: [], warnings: [], stats: { new: 0, updated: 0, unchanged: 0, merged: 0 },
+  }; // prettier-ignore
   const working = new Map(currentRows); // a place written twice in one run builds on its first write
+  const workingStates = new Map(states);
   const updated = new Map<string, LieuRow>();
   const provenance = new Map<string, Set<string>>();
+  const ruled = new Map<string, MergeResult>();
   const { now } = ctx;
+  const origin = { kind: 'source' as const, id: ctx.source.id, priority: ctx.source.priority };
+
+  /**
+   * The place's values once this record is applied with the conflict rules (source priority,
+   * recency, list union, account edits kept): the record itself in the usual case (validated
+   * once); a combination with other contributors' values is validated again, and a
+   * combination that is not valid leaves the place as it is.
+   */
+  const ruledValue = (current: LieuRow, r: PreparedRecord): LieuValue | null => {
+    const state = workingStates.get(current.id) ?? emptyState();
+    const result = mergeIncoming(state, { origin, at: now, record: mergeRecordOf(r.value), position_approximate: r.value.position_approximate });
+    for (const conflict of result.conflicts) {
+      plan.warnings.push({
+        row: r.record.row,
+        field: conflict.field,
+        value: Array.isArray(conflict.incoming) ? conflict.incoming.join('|') : String(conflict.incoming ?? ''),
+        severity: 'warning',
+        message: `Valeur non appliquée : un gestionnaire du lieu a modifié « ${conflict.field} » le ${conflict.edited_at.toISOString().slice(0, 10)}, sa valeur est conservée.`,
+      });
+    }
+    const given = r.value as unknown as Record<string, unknown>;
+    const asGiven = mergeFields.every((f) => sameValue(result.fields[f], given[f]) || ((f === 'latitude' || f === 'longitude') && r.value.position_approximate && result.fields[f] === null));
+    let value: LieuValue | null = r.value;
+    if (!asGiven) {
+      const validation = validateLieu({ ...result.fields }, ctx.territories, { ignoreUnknownFields: true });
+      value = validation.ok ? validation.value : null;
+    }
+    if (value) {
+      ruled.set(current.id, result);
+      workingStates.set(current.id, { fields: result.fields, contributions: result.contributions, position_approximate: value.position_approximate });
+    }
+    return value;
+  };
 
   const update = (current: LieuRow, next: StandardRecord & ReturnType<typeof recordOf>): { row: LieuRow; fields: string[] } => {
     const changes = diff(recordOf(current) as unknown as StandardRecord, next as unknown as StandardRecord);
@@ -258,16 +297,15 @@ export function planApply(
         working.set(current.id, current);
         updated.set(current.id, current);
       }
-      const result = update(current, recordOf(r.value) as StandardRecord & ReturnType<typeof recordOf>);
+      const value = ruledValue(current, r);
       lieuId = current.id;
-      fields = result.fields;
+      fields = value ? update(current, recordOf(value) as StandardRecord & ReturnType<typeof recordOf>).fields : [];
       if (fields.length > 0 || comesBack) plan.stats.updated++;
       else plan.stats.unchanged++;
     } else if (mergeInto && working.has(mergeInto)) {
       const current = working.get(mergeInto)!;
-      const validation = validateLieu(attachedRecord(current, r.value), ctx.territories, { ignoreUnknownFields: true });
-      // Both records are valid on their own; a combination that is not keeps the place as it is.
-      fields = validation.ok ? update(current, recordOf(validation.value) as StandardRecord & ReturnType<typeof recordOf>).fields : [];
+      const value = ruledValue(current, r);
+      fields = value ? update(current, recordOf(value) as StandardRecord & ReturnType<typeof recordOf>).fields : [];
       lieuId = current.id;
       plan.stats.merged++;
     } else {
@@ -288,11 +326,20 @@ export function planApply(
       plan.stats.new++;
     }
     if (fields.length > 0) plan.touched.add(lieuId);
-    if (fields.length > 0) provenance.set(lieuId, new Set([...(provenance.get(lieuId) ?? []), ...fields]));
+    if (fields.length > 0 && !ruled.has(lieuId)) provenance.set(lieuId, new Set([...(provenance.get(lieuId) ?? []), ...fields]));
     plan.links.push({ external_id: r.key, lieu_id: lieuId });
     plan.importRows.push({ external_id: r.key, content_hash: r.hash, raw: r.record.raw, lieu_id: lieuId });
   }
   plan.updates = [...updated.values()];
   plan.provenance = [...provenance].map(([lieu_id, fields]) => ({ lieu_id, fields: [...fields] }));
+  // Places the rules decided: their contributions and provenance are replaced, as a merge does.
+  for (const [lieuId, result] of ruled) {
+    plan.ruledPlaces.push(lieuId);
+    plan.contributions.push(...contributionRows(lieuId, result.contributions, null));
+    for (const field of mergeFields) {
+      const first = result.provenance[field]?.[0];
+      if (first?.origin.kind === 'source') plan.ruledProvenance.push({ lieu_id: lieuId, field, source_id: first.origin.id, updated_at: first.at });
+    }
+  }
   return plan;
 }

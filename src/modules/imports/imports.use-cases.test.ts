@@ -7,6 +7,7 @@ import type { DbHandle } from '../../db/kysely.ts';
 import { createTerritories } from '../territories/territories.use-cases.ts';
 import { addSource } from '../sources/sources.use-cases.ts';
 import { ImportFileError } from './imports.errors.ts';
+import { updateLieu } from '../lieux/lieux.use-cases.ts';
 import { importErrorsCsv, runImport, type ImportDeps } from './imports.use-cases.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/imports');
@@ -244,13 +245,15 @@ describe('runImport duplicates', () => {
     const theirs = 't1,21580079000014,MEDIATHEQUE F. MITTERRAND,Clamecy,58500,58079,2 pl. Saint Jean,47.45965,3.51905,2024-05-02,Loisirs et créations numériques';
     const other = 't2,21580079000022,Conseillère numérique du CCAS,Clamecy,58500,58079,8 rue Bourgeoise,47.4625,3.5230,2024-05-02,';
     await runImport(deps, { source: 'dup-a', bytes: csv(mine) });
+    advanceDays(1);
     const report = await runImport(deps, { source: 'dup-b', bytes: csv(theirs, other) });
     expect(report.stats).toMatchObject({ accepted: 2, new: 1, merged: 1 });
     const a = await placeOf('dup-a', 'm1');
     const b = await placeOf('dup-b', 't1');
     expect(b.id).toBe(a.id);
-    // the place keeps its name and address, gains the real SIRET and the second source's services
-    expect(b).toMatchObject({ nom: 'Médiathèque François-Mitterrand', adresse: '2 place Saint-Jean', pivot: '21580079000014', services: ['Loisirs et créations numériques'] });
+    // conflict rules (imports.merge.ts), both sources of equal priority: the most recent gives
+    // the name and the address group; a real SIRET beats the placeholder; lists are unioned
+    expect(b).toMatchObject({ nom: 'MEDIATHEQUE F. MITTERRAND', adresse: '2 pl. Saint Jean', pivot: '21580079000014', services: ['Loisirs et créations numériques'] });
     const versions = await handle.db.selectFrom('lieu_versions').select(['action', 'actor_id']).where('lieu_id', '=', a.id).orderBy('version').execute();
     expect(versions.map((v) => v.action)).toEqual(['create', 'update']);
     const provenance = await handle.db
@@ -259,7 +262,10 @@ describe('runImport duplicates', () => {
       .select(['p.field', 'sources.name'])
       .where('p.lieu_id', '=', a.id)
       .execute();
-    expect(Object.fromEntries(provenance.map((p) => [p.field, p.name]))).toMatchObject({ nom: 'dup-a', pivot: 'dup-b', services: 'dup-b' });
+    expect(Object.fromEntries(provenance.map((p) => [p.field, p.name]))).toMatchObject({ nom: 'dup-b', pivot: 'dup-b', services: 'dup-b', date_maj: 'dup-b' });
+    // both sources' values are kept as contributions, so either can withdraw its own later
+    const contributors = await handle.db.selectFrom('lieu_field_contributions').select('contributor').distinct().where('lieu_id', '=', a.id).execute();
+    expect(contributors).toHaveLength(2);
     const run = await handle.db.selectFrom('import_runs').select(['merged', 'new']).where('id', '=', report.runId).executeTakeFirstOrThrow();
     expect(run).toEqual({ merged: 1, new: 1 });
     // re-importing: the attached record is unchanged, not merged again
@@ -269,7 +275,7 @@ describe('runImport duplicates', () => {
 
   it('never merges two different real SIRETs: the pair waits for review', async () => {
     await addSource(deps, { name: 'dup-c', producer: 'Association numérique du Haut-Nivernais' });
-    const rival = 'r1,30012345600018,Médiathèque François Mitterrand,Clamecy,58500,58079,2 place Saint-Jean,47.45963,3.51903,2024-05-02,';
+    const rival = 'r1,30012345600018,Médiathèque F. Mitterrand,Clamecy,58500,58079,2 pl. Saint Jean,47.45964,3.51904,2024-05-02,';
     const report = await runImport(deps, { source: 'dup-c', bytes: csv(rival) });
     expect(report.stats).toMatchObject({ new: 1, merged: 0 });
     const a = await placeOf('dup-a', 'm1');
@@ -287,5 +293,26 @@ describe('runImport duplicates', () => {
     expect([a.status, c.status]).toEqual(['published', 'published']);
     const run = await handle.db.selectFrom('import_runs').select('duplicates').where('id', '=', report.runId).executeTakeFirstOrThrow();
     expect(run.duplicates).toBe(1);
+  });
+});
+
+describe('runImport conflict rules', () => {
+  it('keeps a value an account edited, reports the refused source value, and applies the rest', async () => {
+    await addSource(deps, { name: 'acct', producer: 'Département du Jura' });
+    const row = (phone: string, services: string) =>
+      `j1,21390198000024,Médiathèque de Dole,Dole,39100,39198,2 rue Bauzonnet,47.0920,5.4900,2024-05-02,${services}`.replace('2024-05-02', `2024-05-02,${phone}`);
+    const header2 = 'id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,date_maj,telephone,services';
+    const file = (phone: string, services: string) => Buffer.from(`${header2}\n${row(phone, services)}\n`);
+    await runImport(deps, { source: 'acct', bytes: file('+33384000001', 'Aide aux démarches administratives') });
+    const place = await placeOf('acct', 'j1');
+    advanceDays(1);
+    await updateLieu(deps, place.id, { telephone: '+33384000002' }, { kind: 'account', id: 'gestionnaire-dole' });
+    advanceDays(1);
+    const report = await runImport(deps, { source: 'acct', bytes: file('+33384000003', 'Aide aux démarches administratives|Loisirs et créations numériques') });
+    expect(report.stats).toMatchObject({ updated: 1, warnings: 1 });
+    expect(report.problems).toEqual([expect.objectContaining({ field: 'telephone', value: '+33384000003', severity: 'warning', message: expect.stringMatching(/^Valeur non appliquée/) })]);
+    const after = await placeOf('acct', 'j1');
+    expect(after.telephone).toBe('+33384000002');
+    expect(after.services).toEqual(['Aide aux démarches administratives', 'Loisirs et créations numériques']);
   });
 });

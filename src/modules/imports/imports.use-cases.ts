@@ -23,6 +23,7 @@ import { dedupRecordOf, findMergeTargets, planApply, prepareRecords, recordKey, 
 import { readSourceFile, type ImportFormat, type ReadResult } from './imports.read.ts';
 import type { Geocoder } from './imports.geocoder.ts';
 import { geocodeRecords, type GeocodingReport, type GeocodingResult } from './imports.geocoding.ts';
+import { loadMergeStates, replaceContributions } from './imports.merge.repository.ts';
 import * as repo from './imports.repository.ts';
 import type { ImportRunStatus } from './imports.tables.ts';
 
@@ -178,10 +179,11 @@ async function importInTransaction(
   const mergeTargets = findMergeTargets(prepared.accepted, existing, listedHere);
   const linked = prepared.accepted.map((r) => r.link?.lieu_id).filter((id): id is string => id !== undefined);
   const currentRows = await repo.loadLieux(db, [...new Set([...linked, ...mergeTargets.values()])]);
+  const states = await loadMergeStates(db, [...currentRows.values()]);
   stages.lap('load');
 
   // 3. In memory: what to write. 4. Bulk writes.
-  const plan = planApply(ctx, prepared.accepted, currentRows, mergeTargets);
+  const plan = planApply(ctx, prepared.accepted, currentRows, mergeTargets, states);
   stages.lap('plan');
   await bulk.insertLieux(db, plan.inserts);
   await bulk.updateLieux(db, plan.updates);
@@ -205,6 +207,8 @@ async function importInTransaction(
   await bulk.insertChanges(db, changes, now);
   await bulk.upsertLinks(db, source.id, plan.links, now);
   await bulk.upsertProvenance(db, source.id, runId, plan.provenance, now);
+  await replaceContributions(db, plan.ruledPlaces, plan.contributions.map((c) => ({ ...c, run_id: runId })));
+  await bulk.replaceProvenance(db, runId, plan.ruledPlaces, plan.ruledProvenance);
   await bulk.upsertImportRows(db, source.id, runId, [...prepared.rejectedRows, ...plan.importRows]);
   stages.lap('write');
 
@@ -223,10 +227,10 @@ async function importInTransaction(
     merged: plan.stats.merged,
     removed,
     unpublished: unpublished.length,
-    warnings: prepared.warnings,
+    warnings: prepared.warnings + plan.warnings.length,
     duplicates: pairs.length,
   };
-  const problems: ImportReport['problems'] = [...read.errors.map((e) => ({ ...e, severity: 'error' as const })), ...prepared.problems];
+  const problems: ImportReport['problems'] = [...read.errors.map((e) => ({ ...e, severity: 'error' as const })), ...prepared.problems, ...plan.warnings];
   problems.sort((a, b) => a.row - b.row);
   const report: ImportReport = {
     runId,
