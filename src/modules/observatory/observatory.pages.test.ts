@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { loadQpvFiles } from '../qpv/qpv.use-cases.ts';
 import { insertPlaces } from './observatory.test-helpers.ts';
+import { importBroadband } from './broadband.use-cases.ts';
 
 const dataDir = path.resolve('../shared/data');
 let t: TestApp;
@@ -10,6 +11,7 @@ let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp();
   await loadQpvFiles(t.deps.db, [path.join(dataDir, 'qpv/qpv-2015-rennes.geojson')]);
+  await importBroadband(t.deps.db, path.join(dataDir, 'haut-debit'));
   await insertPlaces(t.deps.db, [{ latitude: 48.0874, longitude: -1.6647, code_insee: '35238', services: ['Aide aux démarches administratives'] }]);
 }, 120_000);
 afterAll(async () => {
@@ -83,6 +85,23 @@ describe('observatory pages', () => {
     const missing = await t.app.inject({ url: '/observatoire/commune/35238/tableaux/inconnu.csv' });
     expect(missing.statusCode).toBe(404);
     expect(missing.body).toContain('services.csv');
+  }, 120_000);
+
+  it('lists the communes in double fracture of a département, sortable, 50 shown and all in the CSV', async () => {
+    const page = (await t.app.inject({ url: '/observatoire/departement/31?tri=double-fracture.taux_ftth&ordre=asc' })).body;
+    const section = page.slice(page.indexOf('id="tableau-double-fracture"'));
+    const rows = section.slice(0, section.indexOf('</tbody>')).match(/<tr>/g)!.length - 1; // minus the header row
+    const csv = (await t.app.inject({ url: '/observatoire/departement/31/tableaux/double-fracture.csv?tri=double-fracture.taux_ftth&ordre=asc' })).body.trim().split('\n');
+    expect(csv[0]).toBe('nom,code,population,taux_ftth,distance_lieu_le_plus_proche_km,score_ifn');
+    const total = csv.length - 1;
+    expect(total).toBeGreaterThan(50); // Haute-Garonne in 2018: many communes below 25 %, no place in the test registry
+    expect(rows).toBe(50);
+    expect(section).toContain(`50 premières lignes sur ${total.toLocaleString('fr-FR')}`);
+    const rates = csv.slice(1).map((line) => Number(line.split(',')[3]));
+    expect(rates).toEqual([...rates].sort((a, b) => a - b));
+    expect(rates.every((r) => r < 0.25)).toBe(true);
+    expect(csv.slice(1).every((line) => line.split(',')[1]!.startsWith('31'))).toBe(true);
+    expect(section).toContain('Millésimes : Arcep T1 2018');
   }, 120_000);
 
   it('has a methodology page, and French 404s', async () => {

@@ -16,6 +16,7 @@ import { listQpvShapes, qpvVersion } from '../qpv/qpv.repository.ts';
 import type { QpvShape } from '../qpv/qpv.geometry.ts';
 import { SERVICES, TERRITORY_TYPES, type IndicatorTable, type ObservatoryTerritoryType, type QpvCoverage, type TerritoryIndicators } from './observatory.indicators.ts';
 import { sharedObservatory, type Observatory } from './observatory.use-cases.ts';
+import { DEFAULT_DOUBLE_FRACTURE } from './double-fracture.ts';
 import { buildChoropleth, contoursOf, type ChoroplethModel } from './choropleth.ts';
 import { parseSort, sortRows, tableCsv, type PageTable, type TableRow } from './page-tables.ts';
 import { MethodologyPage, ObservatoryPage, type ChartModel, type MethodologySources, type ObservatoryPageModel } from './views/observatory-pages.tsx';
@@ -61,7 +62,9 @@ export function registerObservatoryPages(app: App, deps: AppDeps): void {
     const { thd, ifn } = await observatory.broadbandOf(type, code);
     const children = childIndicators(observatory, table, type, code);
     const qpvs = qpvOfTerritory(observatory, table, type, code);
-    const tables = pageTables(type, indicators, thd, ifn, children, qpvs);
+    const tables = pageTables(type, indicators, thd, ifn, children, type === 'france' ? qpvs.filter((q) => !q.couvert) : qpvs);
+    const fracture = await doubleFractureTable(observatory, type, code);
+    if (fracture) tables.push(fracture);
     const map = await territoryMap(deps.config.referenceDir, type, departementCommunes(observatory, table, type, code) ?? children, qpvs, qpvShapes);
     const model: ObservatoryPageModel = {
       title: indicators.nom,
@@ -283,7 +286,7 @@ function pageTables(
   if (qpvs.length) {
     tables.push({
       id: 'qpv',
-      caption: type === 'qpv' ? 'Couverture du quartier' : 'Quartiers prioritaires (QPV) du territoire',
+      caption: type === 'qpv' ? 'Couverture du quartier' : type === 'france' ? 'Quartiers prioritaires (QPV) sans lieu à moins de 500 m' : 'Quartiers prioritaires (QPV) du territoire',
       sortable: true,
       columns: [
         { key: 'nom', label: 'Quartier', kind: 'text' },
@@ -310,6 +313,44 @@ function pageTables(
     });
   }
   return tables;
+}
+
+/** Communes in "double fracture" (low fibre, no place within 10 km) of France, a région or a département. */
+async function doubleFractureTable(observatory: Observatory, type: ObservatoryTerritoryType, code: string): Promise<PageTable | undefined> {
+  if (type !== 'france' && type !== 'region' && type !== 'departement') return undefined;
+  const frame = observatory.frame();
+  const rows = (await observatory.doubleFracture(DEFAULT_DOUBLE_FRACTURE)).filter((r) => {
+    const commune = frame.byCode.get(r.code);
+    return type === 'france' || (type === 'region' ? commune?.codeRegion === code : commune?.codeDepartement === code);
+  });
+  if (rows.length === 0) return undefined;
+  const vintages = [...new Set(rows.flatMap((r) => [r.millesime_ftth, r.millesime_ifn ?? []]).flat())].join(', ');
+  return {
+    id: 'double-fracture',
+    caption: 'Communes en « double fracture » : fibre sous 25 % et aucun lieu à moins de 10 km',
+    sortable: true,
+    maxRows: 50,
+    columns: [
+      { key: 'nom', label: 'Commune', kind: 'text' },
+      { key: 'code', label: 'Code', kind: 'text' },
+      { key: 'population', label: 'Population', kind: 'number' },
+      { key: 'taux_ftth', label: 'Locaux raccordables à la fibre', kind: 'percent' },
+      { key: 'distance_lieu_le_plus_proche_km', label: 'Lieu le plus proche', kind: 'number', digits: 1, unit: ' km' },
+      { key: 'score_ifn', label: 'Fragilité numérique (0 à 10)', kind: 'number', digits: 1 },
+    ],
+    rows: rows.map((r) => ({
+      href: href('commune', r.code),
+      cells: {
+        nom: r.nom,
+        code: r.code,
+        population: r.population,
+        taux_ftth: r.taux_ftth,
+        distance_lieu_le_plus_proche_km: r.distance_lieu_le_plus_proche_km,
+        score_ifn: r.score_ifn,
+      },
+    })),
+    note: `Millésimes : ${vintages}. Triée par population ; une distance vide signifie qu’aucun lieu n’est enregistré.`,
+  };
 }
 
 const round = (v: number | null | undefined, digits: number) => (v === null || v === undefined ? null : Math.round(v * 10 ** digits) / 10 ** digits);

@@ -33,6 +33,8 @@ export interface PageTable {
   sortable: boolean;
   /** Vintages or sources to print under the table. */
   note?: string;
+  /** Rows shown in HTML at most (after sorting); the CSV has them all. */
+  maxRows?: number;
 }
 
 export interface TableSort {

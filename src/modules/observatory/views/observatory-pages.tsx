@@ -109,7 +109,7 @@ export function SortableTable({ table, sort, csvHref }: { table: PageTable; sort
                 </tr>
               </thead>
               <tbody>
-                {table.rows.map((row) => (
+                {(table.maxRows ? table.rows.slice(0, table.maxRows) : table.rows).map((row) => (
                   <tr>
                     {table.columns.map((c, i) => {
                       const value = row.cells[c.key] ?? null;
@@ -126,6 +126,11 @@ export function SortableTable({ table, sort, csvHref }: { table: PageTable; sort
           </div>
         </div>
       </div>
+      {table.maxRows && table.rows.length > table.maxRows ? (
+        <p class="fr-text--sm fr-mb-1w">
+          {table.maxRows} premières lignes sur {table.rows.length.toLocaleString('fr-FR')} dans cet ordre : le fichier CSV les contient toutes.
+        </p>
+      ) : null}
       {table.note ? <p class="fr-text--sm fr-mb-1w">{table.note}</p> : null}
       <p class="fr-text--sm">
         <a class="fr-link fr-link--sm fr-icon-download-line fr-link--icon-left" href={`${csvHref}/${table.id}.csv`} download>
