@@ -219,7 +219,7 @@ describe('merge state from the database', () => {
     await updateLieu(deps, lieu.id, { commune: 'Decize', code_postal: '58300', adresse: '1 place du Champ de Foire' }, { kind: 'account', id: 'gestionnaire-4' });
     const state = await loadMergeState(handle.db, lieu.id);
     expect(state?.contributions.commune?.some((c) => c.origin.kind === 'account')).toBe(true);
-    expect(state?.contributions.latitude?.some((c) => c.origin.kind === 'account')).toBe(false);
+    expect((state?.contributions.latitude ?? []).some((c) => c.origin.kind === 'account')).toBe(false);
   });
 
   it('treats an account edit as outranking sources and reports the source value it refuses', async () => {

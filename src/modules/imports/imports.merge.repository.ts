@@ -4,7 +4,7 @@
 // account), registry ones are the values nobody else explains, so neither can go stale.
 import type { Kysely } from 'kysely';
 import type { Database, LieuRow } from '../../db/database.ts';
-import { mergeFields, type Contribution, type MergeField, type MergeResult, type MergeState, type MergeValue, type Origin } from './imports.merge.ts';
+import { isEmptyValue, mergeFields, type Contribution, type MergeField, type MergeResult, type MergeState, type MergeValue, type Origin } from './imports.merge.ts';
 import './imports.merge.tables.ts';
 import './imports.tables.ts';
 
@@ -106,12 +106,16 @@ export interface ContributionRow {
   run_id: string | null;
 }
 
-/** The rows to store for a place's contributions (sources only, see the header). */
+/**
+ * The rows to store for a place's contributions: sources only (see the header), and only
+ * values: a source's empty value never decides anything (it cannot erase another's, and
+ * clearing its own is the same as giving nothing), so it is not worth a row.
+ */
 export function contributionRows(lieuId: string, contributions: MergeResult['contributions'], runId: string | null): ContributionRow[] {
   const rows: ContributionRow[] = [];
   for (const field of mergeFields) {
     for (const c of contributions[field] ?? []) {
-      if (c.origin.kind !== 'source') continue;
+      if (c.origin.kind !== 'source' || isEmptyValue(c.value)) continue;
       rows.push({ lieu_id: lieuId, field, contributor: `source:${c.origin.id}`, source_id: c.origin.id, value: JSON.stringify(c.value), given_at: c.at, run_id: runId });
     }
   }
