@@ -77,6 +77,14 @@ describe('GET /embed/carte', () => {
     expect(names((await get('/embed/carte?reseau=France%20Services&territoire=region:84')).body)).toEqual(['France Services de Lyon']);
   });
 
+  it('follows changes of the registry (the cached subset belongs to one read-model snapshot)', async () => {
+    const count = async () => /(\d+) lieux? trouvés? sur le territoire/.exec((await get('/embed/carte?territoire=commune:35288')).body)?.[1];
+    expect(await count()).toBe('1');
+    expect(await count()).toBe('1'); // served from the cached subset
+    await insertPublished(t.deps, [{ nom: 'Tiers-lieu de Saint-Malo', ...saintMalo }]);
+    expect(await count()).toBe('2');
+  });
+
   it('answers the results fragment for live filtering, still frameable', async () => {
     const res = await get('/embed/carte?territoire=commune:35288', { 'x-maillage-fragment': 'resultats' });
     expect(res.statusCode).toBe(200);
