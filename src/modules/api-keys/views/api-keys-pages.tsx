@@ -6,7 +6,6 @@ import { Badge } from '../../../web/components/badge.tsx';
 import { Breadcrumb } from '../../../web/components/breadcrumb.tsx';
 import { Button } from '../../../web/components/button.tsx';
 import { CheckboxGroup, Input } from '../../../web/components/form.tsx';
-import { Table } from '../../../web/components/table.tsx';
 import type { FieldError } from '../../../lib/errors.ts';
 import type { ApiKey } from '../api-keys.use-cases.ts';
 
@@ -37,7 +36,7 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
       <div class="fr-container fr-mb-6w">
         <Breadcrumb items={[{ label: 'Mon compte', href: '/compte' }, { label: 'Sources de données', href: '/compte/sources' }, { label: 'Clés d’API' }]} />
         <h1>Clés d’API</h1>
-        <p>
+        <p class="maillage-break">
           Une clé d’API permet au système d’information de votre réseau d’envoyer la liste complète des lieux d’une source, sans passer par ce site : <code>PUT /api/v1/sources/&lt;identifiant&gt;/lieux</code> avec l’en-tête{' '}
           <code>Authorization: Bearer &lt;clé&gt;</code>. Voir la <a href="/api/v1/documentation">documentation de l’API</a>.
         </p>
@@ -50,7 +49,7 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
               </label>
               <input class="fr-input" id="cle-creee" readOnly value={p.created.token} autocomplete="off" spellcheck={false} />
             </div>
-            <p class="fr-text--sm">
+            <p class="fr-text--sm maillage-break">
               Exemple : <code>curl -X PUT -H "Authorization: Bearer {p.created.token.slice(0, 10)}…" -H "Content-Type: application/json" --data @lieux.json {p.baseUrl}/api/v1/sources/{example}/lieux</code>
             </p>
           </Alert>
@@ -61,33 +60,50 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
           </Alert>
         ) : null}
 
+        {p.sources.length > 0 ? (
+          <>
+            <h2 class="fr-mt-4w">Identifiants de vos sources</h2>
+            <p>L’adresse d’envoi d’une source contient son identifiant.</p>
+            <ul id="identifiants-sources" class="maillage-break">
+              {p.sources.map((s) => (
+                <li>
+                  {s.name} : <code>{s.id}</code>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+
         <h2 class="fr-mt-4w">Vos clés</h2>
         {p.keys.length === 0 ? (
           <p>Aucune clé pour l’instant.</p>
         ) : (
-          <Table
-            id="cles"
-            caption="Clés d’API de votre compte, de la plus récente à la plus ancienne"
-            headers={['Libellé', 'Début de la clé', 'Sources', 'Créée le', 'Dernière utilisation', 'État', 'Action']}
-            rows={p.keys.map((k) => [
-              k.label,
-              <code>{k.prefix}…</code>,
-              k.source_ids === null ? 'toutes vos sources' : k.source_ids.map((id) => names.get(id) ?? id).join(', '),
-              date(k.created_at),
-              date(k.last_used_at),
-              k.revoked_at ? <Badge small label={`Révoquée le ${date(k.revoked_at)}`} type="error" /> : <Badge small label="Active" type="success" />,
-              k.revoked_at ? (
-                ''
-              ) : (
-                <form method="post" action={`/compte/cles-api/${k.id}/revoquer`}>
-                  <input type="hidden" name="_csrf" value={p.csrf} />
-                  <Button kind="secondary" attrs={{ title: `Révoquer la clé « ${k.label} »` }}>
-                    Révoquer<span class="fr-sr-only"> la clé « {k.label} »</span>
-                  </Button>
-                </form>
-              ),
-            ])}
-          />
+          <ul id="cles" class="maillage-list">
+            {p.keys.map((k) => (
+              <li class="fr-mb-3w">
+                <h3 class="fr-h6 fr-mb-1w">{k.label}</h3>
+                <p class="fr-mb-1w">
+                  {k.revoked_at ? <Badge small label={`Révoquée le ${date(k.revoked_at)}`} type="error" /> : <Badge small label="Active" type="success" />}
+                </p>
+                <ul class="fr-text--sm">
+                  <li>
+                    Début de la clé : <code>{k.prefix}…</code>
+                  </li>
+                  <li>Sources : {k.source_ids === null ? 'toutes vos sources' : k.source_ids.map((id) => names.get(id) ?? id).join(', ')}</li>
+                  <li>Créée le {date(k.created_at)}</li>
+                  <li class="cle-utilisation">Dernière utilisation : {k.last_used_at ? `le ${date(k.last_used_at)}` : 'jamais'}</li>
+                </ul>
+                {k.revoked_at ? null : (
+                  <form method="post" action={`/compte/cles-api/${k.id}/revoquer`}>
+                    <input type="hidden" name="_csrf" value={p.csrf} />
+                    <Button kind="secondary">
+                      Révoquer<span class="fr-sr-only"> la clé « {k.label} »</span>
+                    </Button>
+                  </form>
+                )}
+              </li>
+            ))}
+          </ul>
         )}
 
         <h2 class="fr-mt-4w">Créer une clé</h2>
