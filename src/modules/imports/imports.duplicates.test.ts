@@ -11,6 +11,7 @@ import { scorePair } from './imports.dedup.ts';
 import { emptyState, mergeIncoming, type MergeRecord } from './imports.merge.ts';
 import { loadMergeState, saveMergeResult } from './imports.merge.repository.ts';
 import { listDuplicates, mergedInto, mergeLieux, rejectDuplicate, splitLieu } from './imports.duplicates.ts';
+import { runImport } from './imports.use-cases.ts';
 
 const territories = createTerritories({ referenceDir: path.resolve('../shared/data') });
 const moderator = { kind: 'account' as const, id: 'moderateur-1' };
@@ -232,5 +233,48 @@ describe('merge state from the database', () => {
     const next = mergeIncoming(state!, { origin: { kind: 'source', id: region.id, priority: region.priority }, at: clock.now(), record: nevers({ nom: 'Cyber-base de Cosne', commune: 'Cosne-Cours-sur-Loire', code_postal: '58200', code_insee: '58086', adresse: '3 rue du Général de Gaulle', latitude: 47.411, longitude: 2.925, telephone: '+33386999999' }) });
     expect(next.fields.telephone).toBe('+33386260000');
     expect(next.conflicts).toEqual([expect.objectContaining({ field: 'telephone', kept: '+33386260000', incoming: '+33386999999', account: 'gestionnaire-3' })]);
+  });
+});
+
+describe('merge and split with import runs', () => {
+  const header = 'id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,telephone,date_maj,services';
+  const csv = (row: string) => Buffer.from(`${header}\n${row}\n`);
+  const linkOf = async (sourceId: string, externalId: string) =>
+    (await handle.db.selectFrom('lieu_sources').select('lieu_id').where('source_id', '=', sourceId).where('external_id', '=', externalId).executeTakeFirstOrThrow()).lieu_id;
+
+  it('sends a merged record’s later imports to the kept place, and back after a split', async () => {
+    const importDeps = { db: handle.db, clock, territories };
+    const a = 'mq-1,21250056500016,Maison de quartier de Montrapon,Besançon,25000,25056,15 rue de Fontaine-Écu,47.2560,6.0100,0381000001,2026-02-01,Aide aux démarches administratives';
+    const b = 'B-77,00000000000000,MdQ Montrapon - Fontaine Ecu,Besançon,25000,25056,15 r. Fontaine-Ecu,47.2561,6.0101,,2026-02-02,Accès internet et matériel informatique';
+    await runImport(importDeps, { source: 'reseau-nievre', bytes: csv(a) });
+    later(1);
+    const second = await runImport(importDeps, { source: 'region-bfc', bytes: csv(b) });
+    const idA = await linkOf(reseau.id, 'mq-1');
+    const idB = await linkOf(region.id, 'B-77');
+    // An uncertain pair: a second place, and the pair in the review queue.
+    expect(second.stats).toMatchObject({ new: 1 });
+    expect(idB).not.toBe(idA);
+    const queued = (await listDuplicates(deps)).find((p) => [p.lieu_a.id, p.lieu_b.id].sort().join() === [idA, idB].sort().join());
+    expect(queued?.decision).toBe('review');
+    later(1);
+    await mergeLieux(deps, idA, idB, moderator);
+    expect(await linkOf(region.id, 'B-77')).toBe(idA);
+    later(1);
+    const unchanged = await runImport(importDeps, { source: 'region-bfc', bytes: csv(b) });
+    expect(unchanged.stats).toMatchObject({ unchanged: 1, new: 0 });
+    later(1);
+    const changed = await runImport(importDeps, { source: 'region-bfc', bytes: csv(b.replace(',,2026-02-02', ',0381999999,2026-02-10')) });
+    expect(changed.stats).toMatchObject({ new: 0 });
+    expect((await getLieu(deps, idB)).status).toBe('unpublished');
+    expect(await mergedInto(deps, idB)).toBe(idA);
+
+    later(1);
+    await splitLieu(deps, idB, moderator);
+    expect(await linkOf(region.id, 'B-77')).toBe(idB);
+    later(1);
+    await runImport(importDeps, { source: 'region-bfc', bytes: csv(b.replace(',,2026-02-02', ',0381888888,2026-02-20')) });
+    expect((await getLieu(deps, idB)).telephone).toBe('+33381888888');
+    expect((await getLieu(deps, idB)).status).toBe('published');
+    expect((await getLieu(deps, idA)).telephone).not.toBe('+33381888888');
   });
 });
