@@ -76,17 +76,22 @@ export function readContours(file: string): Map<string, MapFeature> | Error {
   return result;
 }
 
-export function contoursOf(referenceDir: string, level: keyof typeof CONTOUR_FILES, codes: readonly string[]): MapFeature[] {
+/** The contours of these codes at a level, and the French messages of unreadable contour files. */
+export function contoursOf(referenceDir: string, level: keyof typeof CONTOUR_FILES, codes: readonly string[]): { features: MapFeature[]; problems: string[] } {
   const found = new Map<string, MapFeature>();
+  const problems: string[] = [];
   for (const name of CONTOUR_FILES[level]) {
     const features = readContours(path.join(referenceDir, 'contours', name));
-    if (features instanceof Error) continue;
+    if (features instanceof Error) {
+      problems.push(features.message);
+      continue;
+    }
     for (const code of codes) {
       const feature = features.get(code);
       if (feature && !found.has(code)) found.set(code, feature);
     }
   }
-  return codes.flatMap((code) => (found.has(code) ? [found.get(code)!] : []));
+  return { features: codes.flatMap((code) => (found.has(code) ? [found.get(code)!] : [])), problems };
 }
 
 /** Sequential blues (DSFR "bleu France" tints), light = low; each has a contrast ≥ 3:1 with the next-but-one. */

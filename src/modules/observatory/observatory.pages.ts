@@ -65,7 +65,8 @@ export function registerObservatoryPages(app: App, deps: AppDeps): void {
     const tables = pageTables(type, indicators, thd, ifn, children, type === 'france' ? qpvs.filter((q) => !q.couvert) : qpvs);
     const fracture = await doubleFractureTable(observatory, type, code);
     if (fracture) tables.push(fracture);
-    const map = await territoryMap(deps.config.referenceDir, type, departementCommunes(observatory, table, type, code) ?? children, qpvs, qpvShapes);
+    const mapProblems: string[] = [];
+    const map = await territoryMap(deps.config.referenceDir, type, departementCommunes(observatory, table, type, code) ?? children, qpvs, qpvShapes, mapProblems);
     const model: ObservatoryPageModel = {
       title: indicators.nom,
       kind: KIND[type],
@@ -74,6 +75,7 @@ export function registerObservatoryPages(app: App, deps: AppDeps): void {
       tables,
       charts: charts(indicators, children),
       map,
+      mapProblems,
       csvBase: csvBase(type, code),
       apiHref: `/api/v1/territoires/${type}/${code}/indicateurs`,
       computedAt: table.computedAt.toLocaleString('fr-FR', { timeZone: 'Europe/Paris' }),
@@ -410,12 +412,15 @@ async function territoryMap(
   children: { type: ObservatoryTerritoryType; rows: Child[] } | undefined,
   qpvs: QpvCoverage[],
   qpvShapes: () => Promise<Map<string, QpvShape>>,
+  problems: string[],
 ): Promise<ChoroplethModel | undefined> {
   if (children && children.rows.length) {
     const level = children.type === 'region' ? 'region' : children.type === 'departement' ? 'departement' : children.type === 'commune' ? 'commune' : undefined;
     if (level) {
       const byCode = new Map(children.rows.map((r) => [r.indicators.code, r]));
-      const features = contoursOf(referenceDir, level, [...byCode.keys()]).map((f) => ({
+      const contours = contoursOf(referenceDir, level, [...byCode.keys()]);
+      problems.push(...contours.problems);
+      const features = contours.features.map((f) => ({
         ...f,
         nom: byCode.get(f.code)!.indicators.nom,
         href: byCode.get(f.code)!.href,

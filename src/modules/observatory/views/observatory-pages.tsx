@@ -40,6 +40,8 @@ export interface ObservatoryPageModel {
   tables: PageTable[];
   charts: ChartModel[];
   map?: ChoroplethModel;
+  /** Why the map of the sub-territories could not be drawn (unreadable contour files). */
+  mapProblems?: string[];
   sort?: TableSort;
   /** /observatoire/<type>/<code>/tableaux: + /<table id>.csv */
   csvBase: string;
@@ -258,12 +260,16 @@ export function ObservatoryPage({ ctx, model }: { ctx: PageContext; model: Obser
           </p>
         ) : null}
 
-        {model.map ? (
-          <>
-            <h2>Carte</h2>
-            <ChoroplethMap map={model.map} />
-          </>
+        {model.map || model.mapProblems?.length ? <h2>Carte</h2> : null}
+        {model.mapProblems?.length ? (
+          <div class="fr-alert fr-alert--warning fr-alert--sm fr-mb-2w">
+            <p>
+              Carte des sous-territoires indisponible : {model.mapProblems.join(' ')}
+              {model.map ? ' La carte ci-dessous montre les quartiers prioritaires.' : ''}
+            </p>
+          </div>
         ) : null}
+        {model.map ? <ChoroplethMap map={model.map} /> : null}
 
         {model.tables.map((t) => (
           <section class="fr-mb-4w">
