@@ -1,6 +1,7 @@
 // API keys and the network API: keys created in the back-office (shown once, stored hashed),
 // revoked, and used to push a source's complete list of places with PUT /api/v1/sources/{id}/lieux
 // (idempotent, per-record feedback, 422 when nothing is usable, rights, rate limit, audit).
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { createMemoryMailer } from '../../lib/mailer.ts';
@@ -10,6 +11,7 @@ import { sha256 } from '../accounts/accounts.crypto.ts';
 import type { Role, ScopeKind } from '../accounts/accounts.tables.ts';
 import { addSource } from '../sources/sources.use-cases.ts';
 import { pushesPerMinute } from './network.api.ts';
+import { newApiKeyToken } from './api-keys.use-cases.ts';
 
 const place = (id: string, nom: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -205,6 +207,25 @@ describe('PUT /api/v1/sources/{id}/lieux', () => {
     expect((await push(mine, limited, [n1])).statusCode).toBe(200);
     const adminKey = await createKey(admin, 'Admin partout');
     expect((await push(theirs, adminKey, [n2])).statusCode).toBe(200);
+  });
+
+  it('refuses a key whose account is not, or no longer, a réseau holding the source (rights read at each push)', async () => {
+    const scopes = { gestionnaire: [{ kind: 'lieu' as const, code: '00000000-0000-4000-8000-000000000002' }], agent_territorial: [{ kind: 'departement' as const, code: '58' }], moderateur: [] };
+    for (const role of ['gestionnaire', 'agent_territorial', 'moderateur'] as const) {
+      // Such keys cannot be created in the back-office: planted in the table, as if the role had changed.
+      const who = await signIn(role, scopes[role]);
+      const token = newApiKeyToken();
+      await t.deps.db.insertInto('api_keys').values({ id: randomUUID(), account_id: who.id, label: role, key_hash: sha256(token), prefix: token.slice(0, 10) }).execute();
+      const res = await push(mine, token, [n1]);
+      expect(res.statusCode, role).toBe(403);
+      expect(res.json().title).toContain('réservée aux comptes réseau et aux administrateurs');
+    }
+    // A réseau whose scope lost the source: its existing key stops working for it.
+    const former = await signIn('reseau', [{ kind: 'source', code: second }]);
+    const token = await createKey(former, 'Ancien réseau');
+    expect((await push(second, token, [n1])).statusCode).toBe(200);
+    await t.deps.db.deleteFrom('account_scopes').where('account_id', '=', former.id).execute();
+    expect((await push(second, token, [n1])).statusCode).toBe(403);
   });
 
   it('answers 401 problem+json in French without a key, with an unknown key, and with a revoked key', async () => {
