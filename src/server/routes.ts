@@ -2,6 +2,7 @@
 import type { App } from './app.ts';
 import type { AppDeps } from './deps.ts';
 import { registerAccountsApi } from '../modules/accounts/accounts.api.ts';
+import { registerProConnectPages } from '../modules/accounts/proconnect.pages.ts';
 import { registerLieuxAccountWritesApi } from '../modules/lieux/lieux.account-writes.api.ts';
 import { registerSitePages } from '../web/pages/site.pages.ts';
 import { registerSearchPages } from '../modules/search/search.pages.ts';
@@ -22,8 +23,9 @@ import { registerObservatoryPages } from '../modules/observatory/observatory.pag
 import { registerExportsApi } from '../modules/exports/exports.api.ts';
 import { registerExportPages } from '../modules/exports/exports.pages.tsx';
 import { registerEmbedPages } from '../modules/embed/embed.pages.ts';
+import { registerModerationPages } from '../modules/moderation/moderation.pages.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerDuplicatesApi, registerSourcesApi, registerSourcePages, registerApiKeys, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerProConnectPages, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerDuplicatesApi, registerSourcesApi, registerSourcePages, registerApiKeys, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages, registerModerationPages];

@@ -249,6 +249,12 @@ export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex, qpv = 
           {lieu.source ? `Source : ${lieu.source}. ` : ''}Informations mises à jour le {dateInWords(lieu.date_maj)}.
         </p>
         <ReportFormView lieuId={lieu.id} form={report} />
+        <p class="fr-mt-2w maillage-no-print">
+          <a class="fr-link fr-icon-user-line fr-link--icon-left" href={`/lieux/${lieu.id}/revendiquer`}>
+            Je gère ce lieu
+          </a>
+          <span class="fr-text--sm"> : tenir à jour ses informations avec un compte Maillage.</span>
+        </p>
       </div>
     </Page>
   );

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS moderation_comments;
+DROP TABLE IF EXISTS lieu_claims;
