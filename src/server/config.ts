@@ -32,6 +32,21 @@ export interface Config {
   geocoderUrl: string | null;
   /** Scheduled source syncs (`MAILLAGE_JOBS`): `serve` runs the worker and the scheduler when enabled. */
   jobs: { enabled: boolean; retryLimit: number; retryDelaySeconds: number };
+  /** Freshness of places (months since date_maj) and reminder e-mails to their managers. */
+  freshness: { staleMonths: number; oldMonths: number; reminderIntervalDays: number; linkValidityDays: number };
+  /** ProConnect (OpenID Connect sign-in of public agents); null: not offered (MAILLAGE_PROCONNECT_ISSUER unset). */
+  proconnect: ProConnectConfig | null;
+}
+
+export interface ProConnectConfig {
+  /** Issuer URL; its /.well-known/openid-configuration is read at first use. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Where ProConnect sends the browser back (registered with ProConnect). */
+  redirectUri: string;
+  /** Where ProConnect sends the browser after signing out there (registered too). */
+  postLogoutRedirectUri: string;
 }
 
 export class ConfigError extends Error {}
@@ -75,6 +90,24 @@ function parseGeocoderUrl(value: string | undefined): string | null {
   return url.replace(/\/+$/, '');
 }
 
+function parseProConnect(env: NodeJS.ProcessEnv, publicUrl: string): ProConnectConfig | null {
+  const issuer = env.MAILLAGE_PROCONNECT_ISSUER?.trim();
+  if (!issuer) return null;
+  if (!/^https?:\/\/[^/]/i.test(issuer)) throw new ConfigError(`MAILLAGE_PROCONNECT_ISSUER doit être une URL http(s) (reçu « ${issuer} »)`);
+  const clientId = env.MAILLAGE_PROCONNECT_CLIENT_ID?.trim();
+  const clientSecret = env.MAILLAGE_PROCONNECT_CLIENT_SECRET?.trim();
+  if (!clientId || !clientSecret) {
+    throw new ConfigError('MAILLAGE_PROCONNECT_CLIENT_ID et MAILLAGE_PROCONNECT_CLIENT_SECRET sont obligatoires quand MAILLAGE_PROCONNECT_ISSUER est défini');
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    redirectUri: env.MAILLAGE_PROCONNECT_REDIRECT_URI?.trim() || `${publicUrl}/connexion/proconnect/retour`,
+    postLogoutRedirectUri: env.MAILLAGE_PROCONNECT_POST_LOGOUT_URI?.trim() || `${publicUrl}/`,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -108,5 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       retryLimit: parseCount('MAILLAGE_JOBS_RETRY_LIMIT', env.MAILLAGE_JOBS_RETRY_LIMIT, 3, 20),
       retryDelaySeconds: parseCount('MAILLAGE_JOBS_RETRY_DELAY', env.MAILLAGE_JOBS_RETRY_DELAY, 60, 86_400),
     },
+    freshness: {
+      staleMonths: parseCount('MAILLAGE_FRAICHEUR_A_VERIFIER_MOIS', env.MAILLAGE_FRAICHEUR_A_VERIFIER_MOIS, 6, 120),
+      oldMonths: parseCount('MAILLAGE_FRAICHEUR_ANCIENNE_MOIS', env.MAILLAGE_FRAICHEUR_ANCIENNE_MOIS, 12, 240),
+      reminderIntervalDays: parseCount('MAILLAGE_FRAICHEUR_RAPPEL_JOURS', env.MAILLAGE_FRAICHEUR_RAPPEL_JOURS, 30, 365),
+      linkValidityDays: parseCount('MAILLAGE_FRAICHEUR_LIEN_JOURS', env.MAILLAGE_FRAICHEUR_LIEN_JOURS, 30, 365),
+    },
+    proconnect: parseProConnect(env, (env.MAILLAGE_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, '')),
   };
 }
