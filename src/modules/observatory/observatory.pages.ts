@@ -15,7 +15,7 @@ import { departementOfQpvCode } from '../qpv/qpv.file.ts';
 import { listQpvShapes, qpvVersion } from '../qpv/qpv.repository.ts';
 import type { QpvShape } from '../qpv/qpv.geometry.ts';
 import { SERVICES, TERRITORY_TYPES, type IndicatorTable, type ObservatoryTerritoryType, type QpvCoverage, type TerritoryIndicators } from './observatory.indicators.ts';
-import { sharedObservatory, type Observatory } from './observatory.use-cases.ts';
+import { sharedObservatory, TERRITORY_LABELS, type Observatory } from './observatory.use-cases.ts';
 import { DEFAULT_DOUBLE_FRACTURE } from './double-fracture.ts';
 import { buildChoropleth, contoursOf, type ChoroplethModel } from './choropleth.ts';
 import { parseSort, sortRows, tableCsv, type PageTable, type TableRow } from './page-tables.ts';
@@ -56,8 +56,10 @@ export function registerObservatoryPages(app: App, deps: AppDeps): void {
   const hide = { schema: { hide: true } };
 
   async function build(type: ObservatoryTerritoryType, rawCode: string): Promise<{ model: ObservatoryPageModel; tables: PageTable[] }> {
+    // One table for the whole page: each table() call checks the inputs' version in the database.
     const table = await observatory.table();
-    const indicators = await observatory.indicators(type, rawCode);
+    const indicators = table.get(type, type === 'qpv' ? rawCode.toUpperCase() : rawCode);
+    if (!indicators) throw new NotFoundError(`Aucun territoire « ${rawCode} » trouvé pour ${TERRITORY_LABELS[type]}.`);
     const code = indicators.code;
     const { thd, ifn } = await observatory.broadbandOf(type, code);
     const children = childIndicators(observatory, table, type, code);
