@@ -1,0 +1,137 @@
+// Real-Chromium journey of a moderated claim: a gestionnaire account signs in, says "Je gère ce
+// lieu" on a place whose domain is not its own (so the claim waits), a moderator accepts it
+// in the moderation queue, and the account can then edit the place (PATCH with its session
+// and CSRF token, refused before). axe-core scans the claim page and the queue.
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { createMemoryMailer } from '../../src/lib/mailer.ts';
+import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
+import type { Role } from '../../src/modules/accounts/accounts.tables.ts';
+import { createLieu } from '../../src/modules/lieux/lieux.use-cases.ts';
+import type { Lieu } from '../../src/modules/lieux/lieux.schema.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+
+let t: TestApp;
+let browser: Browser;
+let base: string;
+let lieu: Lieu;
+const mailer = createMemoryMailer();
+const password = 'un mot de passe de navigateur';
+const claimant = 'claire@association-voisine.fr';
+const moderator = 'moderation@anct.example.org';
+
+async function account(email: string, role: Role) {
+  const accounts = { db: t.deps.db, clock: t.deps.clock, mailer, publicUrl: 'http://test' };
+  // A gestionnaire signed up by itself has no place yet; the operator command requires one.
+  const placeholder = '00000000-0000-4000-8000-000000000000';
+  const { id, resetLink } = await createAccountByOperator(accounts, { email, role, scopes: role === 'gestionnaire' ? [{ kind: 'lieu', code: placeholder }] : [] });
+  await t.deps.db.deleteFrom('account_scopes').where('account_id', '=', id).where('code', '=', placeholder).execute();
+  await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
+}
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  t = await buildTestApp({ mailer });
+  lieu = await createLieu(
+    t.deps,
+    {
+      pivot: '21690123100011',
+      nom: 'Médiathèque Vivier-Merle',
+      commune: 'Lyon',
+      code_postal: '69003',
+      adresse: '30 boulevard Vivier-Merle',
+      date_maj: '2025-01-15',
+      latitude: 45.7607,
+      longitude: 4.8583,
+      site_web: ['https://www.bm-lyon.fr'],
+    },
+    { kind: 'cli' },
+  );
+  await account(claimant, 'gestionnaire');
+  await account(moderator, 'moderateur');
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function signedInPage(email: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  // Nothing may leave the machine: every request goes to the app under test.
+  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+  await page.goto(`${base}/connexion`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(`${base}/compte`);
+  return page;
+}
+
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
+
+/** Edits the place's phone from the signed-in page, as a form script would: session cookie + CSRF token. */
+async function editPhone(page: Page, telephone: string): Promise<number> {
+  await page.goto(`${base}/compte`);
+  const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+  return page.evaluate(
+    async ({ id, csrf, telephone }) => (await fetch(`/api/v1/lieux/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ telephone }) })).status,
+    { id: lieu.id, csrf, telephone },
+  );
+}
+
+describe.skipIf(!hasChromium)('claim and moderation in Chromium', () => {
+  it('an account claims a place, a moderator accepts it in the queue, the account edits the place', async () => {
+    const page = await signedInPage(claimant);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    expect(await editPhone(page, '0472000001')).toBe(403);
+
+    await page.goto(`${base}/lieux/${lieu.id}`);
+    await page.getByRole('link', { name: 'Je gère ce lieu' }).click();
+    await page.waitForURL(`${base}/lieux/${lieu.id}/revendiquer`);
+    await expectAccessible(page);
+    await page.getByLabel(/^Message pour l’équipe de modération/).fill('Je coordonne l’espace numérique de la médiathèque.');
+    await page.getByRole('button', { name: 'Je gère ce lieu' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Demande envoyée à l’équipe de modération');
+    expect(await page.getByRole('status').textContent()).toContain('ne correspond ni au site web ni au courriel du lieu');
+    await expectAccessible(page);
+
+    const mod = await signedInPage(moderator);
+    await mod.goto(`${base}/moderation`);
+    await expectAccessible(mod);
+    const item = mod.locator('li[id^="revendication-"]').filter({ hasText: claimant });
+    expect(await item.textContent()).toContain('Je coordonne l’espace numérique de la médiathèque.');
+    await item.getByLabel(/^Commentaire/).fill('Vérifié auprès de la médiathèque.');
+    await item.getByRole('button', { name: `Accepter la demande pour ${lieu.nom}` }).click();
+    await mod.waitForURL(`${base}/moderation?info=revendication-acceptee`);
+    expect(await mod.getByRole('status').textContent()).toContain('Demande acceptée');
+    expect(await mod.locator('main').textContent()).toContain('Aucune demande en attente.');
+    await expectAccessible(mod);
+    expect(mailer.sent.filter((m) => m.to === claimant).at(-1)?.text).toContain('Vérifié auprès de la médiathèque.');
+
+    // The session reads the account's scopes on each request: no new sign-in needed.
+    expect(await editPhone(page, '0472000002')).toBe(200);
+    await page.goto(`${base}/lieux/${lieu.id}`);
+    expect(await page.locator('main').textContent()).toMatch(/04\s?72\s?00\s?00\s?02/);
+    expect(errors).toEqual([]);
+  });
+});
