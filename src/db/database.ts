@@ -1,6 +1,7 @@
 // Kysely table types, one interface per table, columns as in the migrations.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ReportsTable } from '../modules/reports/reports.tables.ts';
+import type { ProConnectFlowsTable, ProConnectLinksTable, ProConnectSessionsTable } from '../modules/accounts/proconnect.tables.ts';
 import type { AccountsTable, AccountScopesTable, AccountTokensTable, AuditLogTable, SessionsTable } from '../modules/accounts/accounts.tables.ts';
 import type { BroadbandCoverageTable, DigitalFragilityTable, LieuQpvTable, QpvTable } from '../modules/observatory/observatory.tables.ts';
 
@@ -86,6 +87,9 @@ export interface Database {
   sessions: SessionsTable;
   account_tokens: AccountTokensTable;
   audit_log: AuditLogTable;
+  proconnect_links: ProConnectLinksTable;
+  proconnect_flows: ProConnectFlowsTable;
+  proconnect_sessions: ProConnectSessionsTable;
 }
 
 export type LieuRow = Selectable<LieuxTable>;

@@ -2,6 +2,7 @@
 import type { App } from './app.ts';
 import type { AppDeps } from './deps.ts';
 import { registerAccountsApi } from '../modules/accounts/accounts.api.ts';
+import { registerProConnectPages } from '../modules/accounts/proconnect.pages.ts';
 import { registerLieuxAccountWritesApi } from '../modules/lieux/lieux.account-writes.api.ts';
 import { registerSitePages } from '../web/pages/site.pages.ts';
 import { registerSearchPages } from '../modules/search/search.pages.ts';
@@ -27,4 +28,4 @@ import { registerModerationPages } from '../modules/moderation/moderation.pages.
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerDuplicatesApi, registerSourcesApi, registerSourcePages, registerApiKeys, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages, registerModerationPages];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerProConnectPages, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerDuplicatesApi, registerSourcesApi, registerSourcePages, registerApiKeys, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages, registerModerationPages];

@@ -16,9 +16,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(options: { clock?: Clock; mailer?: Mailer } = {}): Promise<TestApp> {
+export async function buildTestApp(options: { clock?: Clock; mailer?: Mailer; env?: Record<string, string> } = {}): Promise<TestApp> {
   const dbHandle = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', MAILLAGE_REFERENCE_DIR: '../shared/data', MAILLAGE_SEED_DEMO: 'false' });
+  const config = loadConfig({ NODE_ENV: 'test', MAILLAGE_REFERENCE_DIR: '../shared/data', MAILLAGE_SEED_DEMO: 'false', ...options.env });
   const deps: AppDeps = {
     config,
     db: dbHandle.db,

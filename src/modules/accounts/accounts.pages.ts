@@ -12,6 +12,7 @@ import { sendHtml } from '../../web/render.ts';
 import { DomainError, ValidationError } from '../../lib/errors.ts';
 import { login, logout, requestPasswordReset, resetPassword, signUp, verifyEmail, type AccountsDeps } from './accounts.use-cases.ts';
 import { AccountPage, FormPage, type FormPageProps } from './accounts.views.tsx';
+import { ProConnectButton } from './proconnect.views.tsx';
 
 type Form = Record<string, string>;
 const formOf = (request: FastifyRequest): Form => (request.body ?? {}) as Form;
@@ -51,6 +52,7 @@ export async function registerAccountPages(app: App, deps: AppDeps, accounts: Ac
         { name: 'password', label: 'Mot de passe', type: 'password', autocomplete: 'current-password' },
       ],
       submit: 'Se connecter',
+      extra: app.proconnect ? h(ProConnectButton, {}) : undefined,
       links: [
         { href: '/mot-de-passe-oublie', label: 'Mot de passe oublié ?' },
         { href: '/inscription', label: 'Créer un compte' },
@@ -140,9 +142,11 @@ export async function registerAccountPages(app: App, deps: AppDeps, accounts: Ac
     scope.post('/deconnexion', hide, async (request, reply) => {
       if (!request.account) return reply.redirect('/connexion', 303);
       requireAccount(request);
+      // Opened through ProConnect: sign out there too (read before the session row goes).
+      const providerLogout = (await app.proconnect?.logoutUrl(request.sessionId!)) ?? null;
       await logout(accounts, request.sessionId!);
       clearSessionCookie(request, reply);
-      return reply.redirect('/', 303);
+      return reply.redirect(providerLogout ?? '/', 303);
     });
   });
 }

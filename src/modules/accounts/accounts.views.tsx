@@ -31,6 +31,8 @@ export interface FormPageProps {
   errors?: FieldError[];
   success?: string;
   links?: { href: string; label: string }[];
+  /** Shown above the form (the ProConnect button on the sign-in page). */
+  extra?: ComponentChildren;
 }
 
 function Shell(p: { ctx: PageContext; title: string; children: ComponentChildren }) {
@@ -63,6 +65,7 @@ export function FormPage(p: FormPageProps) {
         </Alert>
       ) : null}
       {p.intro ? <p class="fr-mt-2w">{p.intro}</p> : null}
+      {p.extra}
       <form method="post" action={p.action} class="fr-mt-3w">
         <input type="hidden" name="_csrf" value={p.csrf} />
         {Object.entries(p.hidden ?? {}).map(([name, value]) => (
@@ -129,6 +132,11 @@ export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
           </>
         ) : null}
       </dl>
+      {p.account.role === 'agent_territorial' && !p.account.scopes.length ? (
+        <Alert type="info">
+          <p>Votre territoire n’est pas encore défini : un modérateur ou un administrateur de Maillage l’ajoutera à votre compte. En attendant, vous ne pouvez pas modifier de lieu.</p>
+        </Alert>
+      ) : null}
       {p.account.role === 'reseau' || p.account.role === 'administrateur' ? (
         <p>
           <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/sources">
