@@ -58,13 +58,20 @@ export async function claimLieu(deps: ClaimDeps, lieuId: string, rawMessage: unk
   const check = checkClaimDomain(row.email, lieu);
   const id = randomUUID();
   const now = deps.clock.now();
+  const alreadyPending = () => new ConflictError('Votre demande pour ce lieu est déjà en attente de modération.');
   await deps.db.transaction().execute(async (trx) => {
     const pending = await trx.selectFrom('lieu_claims').select('id').where('lieu_id', '=', lieu.id).where('account_id', '=', account.id).where('status', '=', 'pending').executeTakeFirst();
-    if (pending) throw new ConflictError('Votre demande pour ce lieu est déjà en attente de modération.');
-    await trx
-      .insertInto('lieu_claims')
-      .values({ id, lieu_id: lieu.id, account_id: account.id, status: check.automatic ? 'accepted' : 'pending', automatic: check.automatic, message: message || null, created_at: now, decided_at: check.automatic ? now : null })
-      .execute();
+    if (pending) throw alreadyPending();
+    try {
+      await trx
+        .insertInto('lieu_claims')
+        .values({ id, lieu_id: lieu.id, account_id: account.id, status: check.automatic ? 'accepted' : 'pending', automatic: check.automatic, message: message || null, created_at: now, decided_at: check.automatic ? now : null })
+        .execute();
+    } catch (error) {
+      // Two simultaneous claims: the unique index of pending claims stops the second one.
+      if ((error as { code?: string }).code === '23505') throw alreadyPending();
+      throw error;
+    }
     if (check.automatic) {
       await trx.insertInto('account_scopes').values({ account_id: account.id, kind: 'lieu', code: lieu.id }).onConflict((oc) => oc.doNothing()).execute();
     }

@@ -165,6 +165,14 @@ describe('claiming a place', () => {
     }
   });
 
+  it('answers 409, never 500, to two simultaneous claims of one account on one place', async () => {
+    const lieu = await createLieu(t.deps, place(), { kind: 'cli' });
+    const who = await signedIn('gestionnaire', `double${++counter}@association-voisine.fr`);
+    const statuses = (await Promise.all([1, 2, 3].map(() => post(`/lieux/${lieu.id}/revendiquer`, who, {})))).map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([202, 409, 409]);
+    expect(await t.deps.db.selectFrom('lieu_claims').select('id').where('lieu_id', '=', lieu.id).execute()).toHaveLength(1);
+  });
+
   it('is refused to other roles and to anonymous visitors, in French', async () => {
     const lieu = await createLieu(t.deps, place(), { kind: 'cli' });
     const network = await signedIn('reseau', 'reseau@mediatheque-lyon.fr');
