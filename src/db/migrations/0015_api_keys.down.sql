@@ -1,1 +1,2 @@
+DROP TABLE source_pushes;
 DROP TABLE api_keys;

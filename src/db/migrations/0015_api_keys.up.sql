@@ -13,3 +13,11 @@ CREATE TABLE api_keys (
   revoked_at timestamptz
 );
 CREATE INDEX api_keys_account_idx ON api_keys (account_id);
+
+-- The last body a network pushed for a source and that had usable places: the same bytes
+-- again are usable too (validation is per record), so the safety dry run is skipped for them.
+CREATE TABLE source_pushes (
+  source_id uuid PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+  body_sha256 text NOT NULL,
+  pushed_at timestamptz NOT NULL
+);

@@ -1,4 +1,4 @@
-// Kysely types of the API keys table (migration 0015_api_keys).
+// Kysely types of the API keys and network pushes tables (migration 0015_api_keys).
 import type { ColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -16,8 +16,15 @@ export interface ApiKeysTable {
   revoked_at: NullableTimestamp;
 }
 
+export interface SourcePushesTable {
+  source_id: string;
+  body_sha256: string;
+  pushed_at: Timestamp;
+}
+
 declare module '../../db/database.ts' {
   interface Database {
     api_keys: ApiKeysTable;
+    source_pushes: SourcePushesTable;
   }
 }

@@ -144,6 +144,8 @@ describe('PUT /api/v1/sources/{id}/lieux', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json().stats).toMatchObject({ read: 2, accepted: 2, new: 0, updated: 0, unchanged: 2, removed: 0 });
     expect(again.json().run_id).not.toBe(first.json().run_id);
+    const pushed = await t.deps.db.selectFrom('source_pushes').selectAll().where('source_id', '=', mine).executeTakeFirstOrThrow();
+    expect(pushed.body_sha256).toMatch(/^standard-json:[0-9a-f]{64}$/);
     const used = await t.deps.db.selectFrom('api_keys').select('last_used_at').where('key_hash', '=', sha256(key)).executeTakeFirstOrThrow();
     expect(used.last_used_at).not.toBeNull();
     const audit = await t.deps.db.selectFrom('audit_log').selectAll().where('action', '=', 'source.push').where('target_id', '=', mine).execute();

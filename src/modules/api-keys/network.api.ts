@@ -1,7 +1,9 @@
 // The network API: a réseau pushes the complete list of a source's places with an API key
-// (`Authorization: Bearer mlg_…`), as standard v1 JSON or CSV. The body is checked first by a
-// dry run of the import, so that a body with no usable place is refused (422) without taking
-// the source away from all its places; otherwise it is imported in one transaction.
+// (`Authorization: Bearer mlg_…`), as standard v1 JSON or CSV. A new body is checked first by
+// a dry run of the import, so that a body with no usable place is refused (422) without taking
+// the source away from all its places; then it is imported in one transaction. The same bytes
+// as the last applied push skip the dry run.
+import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../server/app.ts';
@@ -128,21 +130,32 @@ export async function registerNetworkApi(app: App, deps: AppDeps): Promise<void>
         const audit = (action: string) => recordAudit(deps.db, deps.clock, { account_id: principal.account.id, action, target_type: 'source', target_id: row.id, ip: request.ip });
         const options = { source: row.name, bytes, format, fileName: `API (clé ${principal.key.id.slice(0, 8)})` };
         // The dry run rolls back: a body without one usable place never empties the source.
-        let check: ImportReport;
-        try {
-          check = await runImport(importDeps, { ...options, dryRun: true });
-        } catch (error) {
-          if (!(error instanceof ImportFileError)) throw error;
-          await audit('source.push.refused');
-          throw new UnusableBodyError(`Envoi refusé, rien n’a été modifié : ${error.message}`);
-        }
-        if (check.stats.accepted === 0) {
-          await audit('source.push.refused');
-          const errors = check.problems.filter((p) => p.severity === 'error').map((p) => ({ row: p.row, field: p.field, value: p.value, message: p.message }));
-          const why = check.stats.read === 0 ? 'la liste est vide (pour retirer tous les lieux de la source, contactez l’équipe Maillage)' : check.stats.read === 1 ? 'son seul enregistrement n’est pas utilisable' : `aucun des ${check.stats.read} enregistrements n’est utilisable`;
-          throw new UnusableBodyError(`Envoi refusé, rien n’a été modifié : ${why}.`, errors);
+        // Bytes identical to the source's last applied push were usable then, so they are now.
+        const bodySha256 = `${format}:${createHash('sha256').update(bytes).digest('hex')}`;
+        const last = await deps.db.selectFrom('source_pushes').select('body_sha256').where('source_id', '=', row.id).executeTakeFirst();
+        if (last?.body_sha256 !== bodySha256) {
+          let check: ImportReport;
+          try {
+            check = await runImport(importDeps, { ...options, dryRun: true });
+          } catch (error) {
+            if (!(error instanceof ImportFileError)) throw error;
+            await audit('source.push.refused');
+            throw new UnusableBodyError(`Envoi refusé, rien n’a été modifié : ${error.message}`);
+          }
+          if (check.stats.accepted === 0) {
+            await audit('source.push.refused');
+            const errors = check.problems.filter((p) => p.severity === 'error').map((p) => ({ row: p.row, field: p.field, value: p.value, message: p.message }));
+            const why = check.stats.read === 0 ? 'la liste est vide (pour retirer tous les lieux de la source, contactez l’équipe Maillage)' : check.stats.read === 1 ? 'son seul enregistrement n’est pas utilisable' : `aucun des ${check.stats.read} enregistrements n’est utilisable`;
+            throw new UnusableBodyError(`Envoi refusé, rien n’a été modifié : ${why}.`, errors);
+          }
         }
         const report = await runImport(importDeps, options);
+        const now = deps.clock.now();
+        await deps.db
+          .insertInto('source_pushes')
+          .values({ source_id: row.id, body_sha256: bodySha256, pushed_at: now })
+          .onConflict((oc) => oc.column('source_id').doUpdateSet({ body_sha256: bodySha256, pushed_at: now }))
+          .execute();
         await audit('source.push');
         return { run_id: report.runId, source: report.source, format: report.format, stats: report.stats, problems: report.problems.map((p) => ({ row: p.row, field: p.field, ...(p.value === undefined ? {} : { value: p.value }), message: p.message, severity: p.severity })) };
       },
