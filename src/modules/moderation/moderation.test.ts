@@ -248,6 +248,10 @@ describe('moderation queue', () => {
         expect(res.body).toContain('réservée aux modérateurs et aux administrateurs');
       }
     }
+    // Without a session, or without the session's CSRF token: refused too.
+    const anonymous = await t.app.inject({ method: 'POST', url: `/moderation/revendications/${claimId}`, payload: 'decision=accepter', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } });
+    expect(anonymous.statusCode).toBe(401);
+    expect((await post(`/moderation/revendications/${claimId}`, { ...moderator, csrf: 'pas-le-bon-jeton' }, { decision: 'accepter' })).statusCode).toBe(403);
     // Nothing changed.
     expect((await t.deps.db.selectFrom('lieu_claims').select('status').where('id', '=', claimId).executeTakeFirstOrThrow()).status).toBe('pending');
     expect((await t.deps.db.selectFrom('reports').select('status').where('id', '=', report.id).executeTakeFirstOrThrow()).status).toBe('open');
@@ -300,6 +304,12 @@ describe('moderation queue', () => {
     expect(Object.fromEntries(statuses.map((s) => [s.id, s.status]))).toEqual({ [withEmail.id]: 'resolved', [anonymous.id]: 'rejected' });
     expect(await auditActions(moderator.id)).toEqual(expect.arrayContaining(['report.resolve', 'report.reject']));
     expect((await post(`/moderation/signalements/${withEmail.id}`, moderator, { decision: 'peut-etre' })).statusCode).toBe(400);
+    const unknown = await post('/moderation/signalements/pas-un-identifiant', moderator, { decision: 'traite' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('Le signalement « pas-un-identifiant » n’existe pas.');
+    const badPair = await post('/moderation/doublons', moderator, { decision: 'rejeter', lieu_a: 'x', lieu_b: reported.id });
+    expect(badPair.statusCode).toBe(400);
+    expect(badPair.body).toContain('n’est pas celui d’un lieu');
   });
 
   it('merges a duplicate pair through the review use case, or rejects one, keeping the comment', async () => {
