@@ -49,7 +49,7 @@ describe('place page', () => {
     expect(body).toContain('acceslibre');
     expect(body).toContain('href="geo:45.764,4.8357"');
     expect(body).toContain('https://www.openstreetmap.org/directions?route=%3B45.764%2C4.8357');
-    expect(body).toContain('Source : Réseau des Pentes. Informations mises à jour le 11 janvier 2026.');
+    expect(body).toContain('Source : Réseau des Pentes. <span class="maillage-fraicheur">Mis à jour il y a 1 mois (<time datetime="2026-01-11">le 11 janvier 2026</time>)</span>.');
     expect(body).toContain(`action="/lieux/${id}/signalement"`);
     expect(body).toContain(`http://localhost:3000/lieux/${id}`);
     expect(body).toMatch(/<link rel="stylesheet" href="\/assets\/print\.[\w-]+\.css" media="print"/);

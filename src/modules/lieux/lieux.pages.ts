@@ -12,6 +12,7 @@ import { findMergedInto } from './lieux.merged.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { LieuPage } from './views/lieu-page.tsx';
 import { qpvItemsOfPlace } from '../qpv/qpv.repository.ts';
+import { freshnessOf } from '../freshness/freshness.ts';
 
 export async function renderLieuPage(
   request: FastifyRequest,
@@ -47,6 +48,7 @@ export async function renderLieuPage(
       report,
       todayIndex: (now.getDay() + 6) % 7,
       qpv,
+      freshness: freshnessOf(lieu.date_maj, now, deps.config.freshness),
     }),
     status,
   );

@@ -6,6 +6,8 @@ import { Breadcrumb } from '../../../web/components/breadcrumb.tsx';
 import { Badge } from '../../../web/components/badge.tsx';
 import { ButtonLink, Button } from '../../../web/components/button.tsx';
 import { ReportFormView, type ReportFormState } from '../../reports/views/report-form.tsx';
+import { FreshnessMention } from '../../freshness/views/freshness-pages.tsx';
+import type { Freshness } from '../../freshness/freshness.ts';
 import {
   accesInWords,
   accompagnementInWords,
@@ -31,6 +33,8 @@ export interface LieuPageProps {
   todayIndex: number;
   /** Priority neighbourhoods the place lies in or near (computed by the qpv module). */
   qpv?: QpvItem[];
+  /** "Mis à jour il y a 3 mois" (freshness module); absent: the plain date. */
+  freshness?: Freshness;
 }
 
 function Hours({ lieu, hours, todayIndex }: { lieu: Lieu; hours: HorairesSummary | null; todayIndex: number }) {
@@ -61,7 +65,7 @@ function Hours({ lieu, hours, todayIndex }: { lieu: Lieu; hours: HorairesSummary
   );
 }
 
-export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex, qpv = [] }: LieuPageProps) {
+export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex, qpv = [], freshness }: LieuPageProps) {
   const hasPosition = lieu.latitude !== null && lieu.longitude !== null;
   const addressLine = `${lieu.adresse}, ${lieu.code_postal} ${lieu.commune}`;
   const osmDirections = hasPosition
@@ -246,7 +250,14 @@ export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex, qpv = 
         </div>
 
         <p class="fr-text--sm fr-mt-4w">
-          {lieu.source ? `Source : ${lieu.source}. ` : ''}Informations mises à jour le {dateInWords(lieu.date_maj)}.
+          {lieu.source ? `Source : ${lieu.source}. ` : ''}
+          {freshness ? (
+            <>
+              <FreshnessMention freshness={freshness} />.
+            </>
+          ) : (
+            <>Informations mises à jour le {dateInWords(lieu.date_maj)}.</>
+          )}
         </p>
         <ReportFormView lieuId={lieu.id} form={report} />
         <p class="fr-mt-2w maillage-no-print">
