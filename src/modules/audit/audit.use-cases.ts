@@ -3,6 +3,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { inTransaction } from '../../db/join-transaction.ts';
 import { assertAuthorized, type AccountPrincipal } from '../accounts/authorize.ts';
 
 export interface AuditEntry {
@@ -20,6 +21,23 @@ export interface AuditRecord extends AuditEntry {
 
 export async function recordAudit(db: Kysely<Database> | Transaction<Database>, clock: Clock, entry: AuditEntry): Promise<void> {
   await db.insertInto('audit_log').values({ ...entry, at: clock.now() }).execute();
+}
+
+/**
+ * Runs a write and records its audit entry in the same transaction: a write that fails leaves
+ * no entry, and an entry never exists without its write. `write` gets a handle on which the
+ * use cases' own `transaction()` joins the outer one.
+ */
+export async function auditedWrite<T>(
+  deps: { db: Kysely<Database> | Transaction<Database>; clock: Clock },
+  write: (db: Kysely<Database>) => Promise<T>,
+  entryOf: (result: T) => AuditEntry,
+): Promise<T> {
+  return inTransaction(deps.db, async (trx) => {
+    const result = await write(trx);
+    await recordAudit(trx, deps.clock, entryOf(result));
+    return result;
+  });
 }
 
 export interface AuditQuery {

@@ -13,7 +13,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { randomToken, sha256 } from '../accounts/accounts.crypto.ts';
 import { assertAuthorized, type AccountPrincipal } from '../accounts/authorize.ts';
 import type { Role, ScopeKind } from '../accounts/accounts.tables.ts';
-import { recordAudit } from '../audit/audit.use-cases.ts';
+import { auditedWrite } from '../audit/audit.use-cases.ts';
 import { getLieu, updateLieu, type LieuxDeps } from '../lieux/lieux.use-cases.ts';
 import type { Lieu } from '../lieux/lieux.schema.ts';
 import { freshnessOf, parisDate, staleCutoff, type FreshnessStatus } from './freshness.ts';
@@ -57,9 +57,11 @@ export async function confirmFreshness(deps: LieuxDeps, lieuId: string, ctx: Con
   const current = await getLieu(deps, lieuId);
   assertAuthorized(ctx.account, 'lieu.update', current);
   if (current.status !== 'published') throw new DomainError('gone', 'Ce lieu a été retiré du registre : il n’y a rien à confirmer.', 410);
-  const lieu = await updateLieu(deps, current.id, { date_maj: parisDate(deps.clock.now()) }, { kind: 'account', id: ctx.account.id });
-  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: CONFIRM_AUDIT_ACTION, target_type: 'lieu', target_id: lieu.id, ip: ctx.ip });
-  return lieu;
+  return auditedWrite(
+    deps,
+    (db) => updateLieu({ ...deps, db }, current.id, { date_maj: parisDate(deps.clock.now()) }, { kind: 'account', id: ctx.account.id }),
+    (lieu) => ({ account_id: ctx.account.id, action: CONFIRM_AUDIT_ACTION, target_type: 'lieu', target_id: lieu.id, ip: ctx.ip }),
+  );
 }
 
 export interface ReminderTarget {

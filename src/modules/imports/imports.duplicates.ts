@@ -5,12 +5,13 @@
 // split puts everything back. Each is ONE transaction writing versions on both places, the
 // change log and the notification through the lieux use cases.
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import validator from 'validator';
 import type { Database, LieuRow } from '../../db/database.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.ts';
 import { ForbiddenError, type AccountPrincipal } from '../accounts/authorize.ts';
-import { recordAudit } from '../audit/audit.use-cases.ts';
+import { auditedWrite } from '../audit/audit.use-cases.ts';
+import { joinTransaction } from '../../db/join-transaction.ts';
 import { toApiV1, type Lieu } from '../lieux/lieux.schema.ts';
 import * as lieuxRepo from '../lieux/lieux.repository.ts';
 import { findMergedInto } from '../lieux/lieux.merged.ts';
@@ -79,17 +80,6 @@ interface ProvenanceRow {
 
 const unknownLieu = (id: string) => new NotFoundError(`Aucun lieu ne porte l’identifiant « ${id} ».`);
 
-/** Lets the lieux use cases, which open their own transaction, run inside ours. */
-function joinTransaction(trx: Transaction<Database>): Kysely<Database> {
-  return new Proxy(trx, {
-    get(target, property) {
-      if (property === 'transaction') return () => ({ execute: <T>(fn: (t: Transaction<Database>) => Promise<T>) => fn(target) });
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  }) as Kysely<Database>;
-}
-
 function checkId(id: string, field: string): string {
   if (!validator.isUUID(id)) throw new ValidationError([{ field, message: `« ${field} » doit être l’identifiant (UUID) d’un lieu.`, value: id }], `L’identifiant « ${id} » n’est pas celui d’un lieu.`);
   return id.toLowerCase();
@@ -111,7 +101,7 @@ const dedupRecord = (row: LieuRow) => ({
 });
 
 /** The review queue: pairs with both places still published and not merged, best score first. */
-export async function listDuplicates(deps: Pick<DuplicatesDeps, 'db'>, options: { status?: DuplicateStatus; limit?: number } = {}): Promise<DuplicatePair[]> {
+export async function listDuplicates(deps: Pick<DuplicatesDeps, 'db'>, options: { status?: DuplicateStatus; limit?: number; pair?: [string, string] } = {}): Promise<DuplicatePair[]> {
   const status = options.status ?? 'pending';
   const rows = await deps.db
     .selectFrom('lieu_duplicates as d')
@@ -122,6 +112,7 @@ export async function listDuplicates(deps: Pick<DuplicatesDeps, 'db'>, options: 
     .select(['b.id as b_id', 'b.nom as b_nom', 'b.adresse as b_adresse', 'b.commune as b_commune', 'b.pivot as b_pivot'])
     .where('d.status', '=', status)
     .$if(status === 'pending', (q) => q.where('a.status', '=', 'published').where('b.status', '=', 'published'))
+    .$if(options.pair !== undefined, (q) => q.where('d.lieu_a', '=', options.pair![0]).where('d.lieu_b', '=', options.pair![1]))
     .orderBy('d.score', 'desc')
     .orderBy('d.found_at', 'asc')
     .limit(Math.min(Math.max(options.limit ?? 100, 1), 1000))
@@ -164,7 +155,7 @@ export async function rejectDuplicate(deps: DuplicatesDeps, idA: string, idB: st
     if (!rowB) throw unknownLieu(b);
     await setPairStatus(trx, rowA, rowB, 'rejected', deps.clock.now());
   });
-  const [pair] = (await listDuplicates(deps, { status: 'rejected', limit: 1000 })).filter((p) => p.lieu_a.id === a && p.lieu_b.id === b);
+  const [pair] = await listDuplicates(deps, { status: 'rejected', pair: [a, b] });
   return pair!;
 }
 
@@ -420,20 +411,28 @@ export async function listDuplicatesAsAccount(deps: DuplicatesDeps, ctx: ReviewC
 }
 
 export async function mergeLieuxAsAccount(deps: DuplicatesDeps, keptId: string, mergedId: string, ctx: ReviewContext, options: { force?: boolean } = {}): Promise<MergeReport> {
-  const report = await mergeLieux(deps, keptId, mergedId, assertReviewer(ctx.account), options);
-  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: 'lieu.merge', target_type: 'lieu', target_id: report.fusionne, ip: ctx.ip });
-  return report;
+  const actor = assertReviewer(ctx.account);
+  return auditedWrite(
+    deps,
+    (db) => mergeLieux({ ...deps, db }, keptId, mergedId, actor, options),
+    (report) => ({ account_id: ctx.account.id, action: 'lieu.merge', target_type: 'lieu', target_id: report.fusionne, ip: ctx.ip }),
+  );
 }
 
 export async function splitLieuAsAccount(deps: DuplicatesDeps, mergedId: string, ctx: ReviewContext): Promise<SplitReport> {
-  const report = await splitLieu(deps, mergedId, assertReviewer(ctx.account));
-  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: 'lieu.split', target_type: 'lieu', target_id: report.separe.id, ip: ctx.ip });
-  return report;
+  const actor = assertReviewer(ctx.account);
+  return auditedWrite(
+    deps,
+    (db) => splitLieu({ ...deps, db }, mergedId, actor),
+    (report) => ({ account_id: ctx.account.id, action: 'lieu.split', target_type: 'lieu', target_id: report.separe.id, ip: ctx.ip }),
+  );
 }
 
 export async function rejectDuplicateAsAccount(deps: DuplicatesDeps, idA: string, idB: string, ctx: ReviewContext): Promise<DuplicatePair> {
   assertReviewer(ctx.account);
-  const pair = await rejectDuplicate(deps, idA, idB);
-  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: 'doublon.reject', target_type: 'lieu', target_id: pair.lieu_b.id, ip: ctx.ip });
-  return pair;
+  return auditedWrite(
+    deps,
+    (db) => rejectDuplicate({ ...deps, db }, idA, idB),
+    (pair) => ({ account_id: ctx.account.id, action: 'doublon.reject', target_type: 'lieu', target_id: pair.lieu_b.id, ip: ctx.ip }),
+  );
 }

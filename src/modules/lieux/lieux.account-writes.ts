@@ -5,7 +5,7 @@ import { standardFields, type Lieu } from './lieux.schema.ts';
 import { createLieu, getLieu, unpublishLieu, updateLieu, type LieuxDeps } from './lieux.use-cases.ts';
 import { validateLieu } from './lieux.validation.ts';
 import { NotFoundError, ValidationError } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.use-cases.ts';
+import { auditedWrite } from '../audit/audit.use-cases.ts';
 import { assertAuthorized, type AccountPrincipal, type LieuTarget } from '../accounts/authorize.ts';
 
 export interface WriteContext {
@@ -41,9 +41,11 @@ export async function createLieuAsAccount(deps: LieuxDeps, raw: Record<string, u
   const preview = validateLieu(raw, deps.territories);
   if (!preview.ok) throw new ValidationError(preview.errors, 'Le lieu n’a pas été enregistré : certains champs ne sont pas valides.');
   assertAuthorized(ctx.account, 'lieu.create', targetOf({ ...preview.value, id: undefined }));
-  const lieu = await createLieu(deps, raw, { kind: 'account', id: ctx.account.id });
-  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: 'lieu.create', target_type: 'lieu', target_id: lieu.id, ip: ctx.ip });
-  return lieu;
+  return auditedWrite(
+    deps,
+    (db) => createLieu({ ...deps, db }, raw, { kind: 'account', id: ctx.account.id }),
+    (lieu) => ({ account_id: ctx.account.id, action: 'lieu.create', target_type: 'lieu', target_id: lieu.id, ip: ctx.ip }),
+  );
 }
 
 export async function updateLieuAsAccount(deps: LieuxDeps, id: string, patch: Record<string, unknown>, ctx: WriteContext): Promise<Lieu> {
@@ -54,15 +56,19 @@ export async function updateLieuAsAccount(deps: LieuxDeps, id: string, patch: Re
     const preview = validateLieu(patchedRecord(current, patch), deps.territories);
     if (preview.ok) assertAuthorized(ctx.account, 'lieu.update', targetOf({ ...preview.value, id: current.id }));
   }
-  const lieu = await updateLieu(deps, current.id, patch, { kind: 'account', id: ctx.account.id });
-  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: 'lieu.update', target_type: 'lieu', target_id: lieu.id, ip: ctx.ip });
-  return lieu;
+  return auditedWrite(
+    deps,
+    (db) => updateLieu({ ...deps, db }, current.id, patch, { kind: 'account', id: ctx.account.id }),
+    (lieu) => ({ account_id: ctx.account.id, action: 'lieu.update', target_type: 'lieu', target_id: lieu.id, ip: ctx.ip }),
+  );
 }
 
 export async function unpublishLieuAsAccount(deps: LieuxDeps, id: string, ctx: WriteContext, reason?: string): Promise<Lieu> {
   const current = await existing(deps, id);
   assertAuthorized(ctx.account, 'lieu.unpublish', targetOf(current));
-  const lieu = await unpublishLieu(deps, current.id, { kind: 'account', id: ctx.account.id }, reason);
-  await recordAudit(deps.db, deps.clock, { account_id: ctx.account.id, action: 'lieu.unpublish', target_type: 'lieu', target_id: lieu.id, ip: ctx.ip });
-  return lieu;
+  return auditedWrite(
+    deps,
+    (db) => unpublishLieu({ ...deps, db }, current.id, { kind: 'account', id: ctx.account.id }, reason),
+    (lieu) => ({ account_id: ctx.account.id, action: 'lieu.unpublish', target_type: 'lieu', target_id: lieu.id, ip: ctx.ip }),
+  );
 }
