@@ -11,7 +11,8 @@ import { addExportCommands } from './export.command.ts';
 import { addLieuxCommands } from './lieux.command.ts';
 import { addAccountsCommands } from './accounts.command.ts';
 import { addDoublonsCommands } from './doublons.command.ts';
+import { addFraicheurCommands } from './fraicheur.command.ts';
 
 export type CliCommand = (program: Command, config: () => Config) => void;
 
-export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addObservatoryDataCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands, addJobsCommands, addExportCommands, addAccountsCommands, addDoublonsCommands];
+export const cliCommands: CliCommand[] = [addServeCommands, addObservatoryCommands, addObservatoryDataCommands, addDataCommands, addLieuxCommands, addImportCommands, addSourcesCommands, addJobsCommands, addExportCommands, addAccountsCommands, addDoublonsCommands, addFraicheurCommands];
