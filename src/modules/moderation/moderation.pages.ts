@@ -1,4 +1,4 @@
-// HTML routes of claims ("Je gère ce lieu", /lieux/:id/revendiquer) and of the moderation
+// HTML routes (and, through moderation.api.ts, the JSON routes) of claims ("Je gère ce lieu", /lieux/:id/revendiquer) and of the moderation
 // queue (/moderation). Who may do what is decided in the use cases; a refusal is a 403 page
 // with the French reason.
 import { h } from 'preact';
@@ -14,6 +14,7 @@ import type { SessionAccount } from '../accounts/accounts.use-cases.ts';
 import { getPublishedLieu } from '../lieux/lieux.use-cases.ts';
 import { claimLieu } from './claims.use-cases.ts';
 import { decideClaim, decideDuplicate, decideReport, listModerationQueue, type ModerationDeps } from './moderation.use-cases.ts';
+import { registerModerationApi } from './moderation.api.ts';
 import { ClaimPage, ModerationPage, type ModerationPageProps } from './views/moderation-pages.tsx';
 
 type Form = Record<string, string>;
@@ -31,6 +32,7 @@ export async function registerModerationPages(app: App, deps: AppDeps): Promise<
   const { mailer, publicUrl } = accountsDeps(deps);
   app.addHook('onClose', async () => mailer.close());
   const mod: ModerationDeps = { db: deps.db, clock: deps.clock, territories: deps.territories, mailer, publicUrl };
+  registerModerationApi(app, deps, mod);
 
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => {
