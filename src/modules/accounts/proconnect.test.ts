@@ -38,7 +38,7 @@ class Browser {
   }
 
   /** One request; returns status, location, body. */
-  async request(url: string, method = 'GET', form?: Record<string, string>): Promise<{ status: number; location: string | null; body: string; url: string }> {
+  async request(url: string, method = 'GET', form?: Record<string, string>): Promise<{ status: number; location: string | null; body: string; url: string; headers: Record<string, unknown> }> {
     const u = new URL(url);
     if (u.origin === MAILLAGE) {
       const res = await this.t.app.inject({
@@ -50,12 +50,12 @@ class Browser {
       const set = res.headers['set-cookie'];
       this.keep(u.host, set === undefined ? [] : Array.isArray(set) ? set : [set]);
       const location = typeof res.headers.location === 'string' ? new URL(res.headers.location, url).href : null;
-      return { status: res.statusCode, location, body: res.body, url };
+      return { status: res.statusCode, location, body: res.body, url, headers: res.headers };
     }
     const res = await fetch(u, { method, redirect: 'manual', headers: { cookie: this.cookieHeader(u.host) } });
     this.keep(u.host, res.headers.getSetCookie());
     const location = res.headers.get('location');
-    return { status: res.status, location: location ? new URL(location, url).href : null, body: await res.text(), url };
+    return { status: res.status, location: location ? new URL(location, url).href : null, body: await res.text(), url, headers: Object.fromEntries(res.headers) };
   }
 
   /** Follows redirects (GET) until a page answers. */
@@ -101,6 +101,9 @@ describe('ProConnect sign-in', () => {
     expect(page.body).toContain('action="/connexion/proconnect"');
     expect(page.body).toMatch(/S’identifier avec<\/span>.*ProConnect/);
     expect(page.body).toContain('Qu’est-ce que ProConnect ?');
+    // The button's form and the sign-out form are answered by redirects to the provider.
+    const formAction = String(page.headers['content-security-policy']).split(';').map((d) => d.trim()).find((d) => d.startsWith('form-action'));
+    expect(formAction).toBe(`form-action 'self' ${op.issuer}`);
   });
 
   it('signs a new agent in, creates an agent_territorial account without territory, then links the same account', async () => {
@@ -234,6 +237,7 @@ describe('ProConnect not configured', () => {
       const page = await t.app.inject({ method: 'GET', url: '/connexion' });
       expect(page.statusCode).toBe(200);
       expect(page.body).not.toContain('ProConnect');
+      expect(String(page.headers['content-security-policy'])).toContain("form-action 'self';");
       expect((await t.app.inject({ method: 'GET', url: '/connexion/proconnect' })).statusCode).toBe(404);
       expect((await t.app.inject({ method: 'GET', url: '/connexion/proconnect/retour?code=a&state=b' })).statusCode).toBe(404);
     } finally {

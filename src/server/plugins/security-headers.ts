@@ -4,7 +4,7 @@
 // tile server. Pages cannot be framed by other sites (clickjacking on the report form…),
 // except the embeddable map, whose route sends its own policy (see embedPolicy).
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.ts';
+import type { Config, ProConnectConfig } from '../config.ts';
 
 export interface PolicyOptions {
   /** `'self'` for every page; `*` for the embeddable map. */
@@ -27,8 +27,13 @@ export function tilesOrigin(config: Pick<Config, 'mapTilesUrl'>): string | undef
   }
 }
 
-export function contentSecurityPolicy(config: Pick<Config, 'mapTilesUrl'>, options: PolicyOptions): string {
+type PolicyConfig = Pick<Config, 'mapTilesUrl'> & { proconnect?: Pick<ProConnectConfig, 'issuer'> | null };
+
+export function contentSecurityPolicy(config: PolicyConfig, options: PolicyOptions): string {
   const tiles = tilesOrigin(config);
+  // ProConnect sign-in and sign-out are forms answered by a redirect to the provider, and
+  // form-action also governs redirects: its origin must be allowed there.
+  const proconnect = config.proconnect ? new URL(config.proconnect.issuer).origin : undefined;
   const extra = (list: (string | undefined)[]) => list.filter((s): s is string => Boolean(s)).join(' ');
   const directives = [
     "default-src 'self'",
@@ -44,14 +49,14 @@ export function contentSecurityPolicy(config: Pick<Config, 'mapTilesUrl'>, optio
     "frame-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action 'self' ${extra([proconnect])}`.trim(),
     "manifest-src 'self'",
     `frame-ancestors ${options.frameAncestors}`,
   ];
   return directives.join('; ');
 }
 
-export function registerSecurityHeaders(app: FastifyInstance, config: Pick<Config, 'mapTilesUrl'>): void {
+export function registerSecurityHeaders(app: FastifyInstance, config: PolicyConfig): void {
   const pagePolicy = contentSecurityPolicy(config, { frameAncestors: "'self'" });
   const apiDocsPolicy = contentSecurityPolicy(config, { frameAncestors: "'self'", inlineStyles: true });
   app.addHook('onSend', async (request, reply, payload) => {
