@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'var/', 'coverage/', 'src/web/assets/vendor/', 'public/'] },
+  { ignores: ['node_modules/', 'var/', 'dist/', 'coverage/', 'src/web/assets/vendor/', 'public/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -12,6 +12,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { fixedClock } from '../src/lib/clock.ts';
 import { buildApp } from '../src/server/app.ts';
 import { bootstrap, shutdown } from '../src/server/bootstrap.ts';
+import { withCompactHeap } from '../src/server/compact-heap.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { createTerritories } from '../src/modules/territories/territories.use-cases.ts';
 import { generateLieux } from './generate.ts';
@@ -26,7 +27,8 @@ const referenceDir = process.env.BENCH_REFERENCE_DIR!;
 
 function memory() {
   const usage = process.memoryUsage();
-  return { rss_mb: Math.round((usage.rss / 2 ** 20) * 10) / 10, heap_used_mb: Math.round((usage.heapUsed / 2 ** 20) * 10) / 10 };
+  const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  return { rss_mb: mb(usage.rss), heap_used_mb: mb(usage.heapUsed), heap_total_mb: mb(usage.heapTotal), external_mb: mb(usage.external) };
 }
 
 async function main(): Promise<void> {
@@ -51,8 +53,11 @@ async function main(): Promise<void> {
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const started = performance.now();
-  const deps = await bootstrap(config, { clock: fixedClock(now) });
-  const app = await buildApp(deps);
+  // Started as `maillage serve` starts (src/bin/serve.command.ts).
+  const { deps, app } = await withCompactHeap(async () => {
+    const deps = await bootstrap(config, { clock: fixedClock(now) });
+    return { deps, app: await buildApp(deps) };
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const startupMs = performance.now() - started;
   const address = app.server.address();

@@ -2,17 +2,14 @@
 // now) on the real app over loopback, 50 concurrent connections (autocannon), with the web
 // process in a child process; also that process's resident memory holding all the places.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { buildEntry } from '../scripts/build.js';
 import { atLeast, atMost, round, type BenchOptions } from './bench.types.ts';
 import { getDataset } from './dataset.ts';
 import { loadedBenchServer } from './pg-server.ts';
 import { BENCH_NOW, benchQueries } from './search.bench.ts';
 import type { SearchQuery } from '../src/modules/search/search.types.ts';
-
-const childFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http-server.child.ts');
 
 function toPath(query: SearchQuery): string {
   const params = new URLSearchParams();
@@ -32,8 +29,13 @@ interface ChildLine {
   memory?: { rss_mb: number; heap_used_mb: number };
 }
 
-function startChild(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; next: () => Promise<ChildLine> } {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', childFile], {
+/**
+ * The web process runs compiled JavaScript, as in production (`npm start` builds dist/ first):
+ * the child script is bundled the same way as dist/maillage.js.
+ */
+async function startChild(env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; next: () => Promise<ChildLine> }> {
+  const childFile = await buildEntry('bench/http-server.child.ts', 'dist/bench/http-server.child.js');
+  const child = spawn(process.execPath, ['--expose-gc', childFile], {
     env: { ...process.env, ...env, TZ: 'Europe/Paris' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -79,7 +81,7 @@ export async function run(options: BenchOptions): Promise<Record<string, unknown
   const { server, note, loadMs: serverLoadMs } = await loadedBenchServer(options);
   if (note) notes.push(`${note}: the web process uses embedded PGlite, whose memory counts in its RSS`);
 
-  const { child, next } = startChild({
+  const { child, next } = await startChild({
     BENCH_PLACES: String(options.places),
     BENCH_SEED: String(options.seed),
     BENCH_NOW: BENCH_NOW.toISOString(),

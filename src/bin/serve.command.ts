@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Config } from '../server/config.ts';
 import { bootstrap, shutdown } from '../server/bootstrap.ts';
 import { buildApp } from '../server/app.ts';
+import { withCompactHeap } from '../server/compact-heap.ts';
 import { openDatabase } from '../db/kysely.ts';
 import { migrateDown, migrateToLatest } from '../db/migrate.ts';
 import path from 'node:path';
@@ -13,8 +14,10 @@ export function addServeCommands(program: Command, config: () => Config): void {
     .description('démarre la plateforme (site public et API)')
     .action(async () => {
       const cfg = config();
-      const deps = await bootstrap(cfg);
-      const app = await buildApp(deps);
+      const { deps, app } = await withCompactHeap(async () => {
+        const deps = await bootstrap(cfg);
+        return { deps, app: await buildApp(deps) };
+      });
       // Scheduled source syncs (MAILLAGE_JOBS=off leaves them to another process or to `maillage jobs run-due`).
       const jobs = cfg.jobs.enabled ? await startSourceJobRunner(deps) : null;
       const stop = async () => {
