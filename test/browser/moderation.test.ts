@@ -116,7 +116,8 @@ describe.skipIf(!hasChromium)('claim and moderation in Chromium', () => {
     await expectAccessible(page);
 
     const mod = await signedInPage(moderator);
-    await mod.goto(`${base}/moderation`);
+    await mod.getByRole('link', { name: 'File de modération' }).click();
+    await mod.waitForURL(`${base}/moderation`);
     await expectAccessible(mod);
     const item = mod.locator('li[id^="revendication-"]').filter({ hasText: claimant });
     expect(await item.textContent()).toContain('Je coordonne l’espace numérique de la médiathèque.');

@@ -132,6 +132,13 @@ export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
           </>
         ) : null}
       </dl>
+      {p.account.scopes.some((s) => s.kind === 'lieu') ? (
+        <p>
+          <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/fraicheur">
+            Fraîcheur et complétude de mes lieux
+          </a>
+        </p>
+      ) : null}
       {p.account.role === 'agent_territorial' && !p.account.scopes.length ? (
         <Alert type="info">
           <p>Votre territoire n’est pas encore défini : un modérateur ou un administrateur de Maillage l’ajoutera à votre compte. En attendant, vous ne pouvez pas modifier de lieu.</p>
@@ -145,6 +152,13 @@ export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
           <br />
           <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/cles-api">
             Clés d’API
+          </a>
+        </p>
+      ) : null}
+      {p.account.role === 'moderateur' || p.account.role === 'administrateur' ? (
+        <p>
+          <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/moderation">
+            File de modération
           </a>
         </p>
       ) : null}
