@@ -17,7 +17,9 @@ export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerRespo
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    trustProxy: true,
+    // Off unless configured: otherwise anyone could pick their own IP with X-Forwarded-For
+    // and dodge the rate limits or forge the audit log's address.
+    trustProxy: deps.config.trustProxy,
     genReqId: () => crypto.randomUUID(),
     // Two info lines per request cost more than a search itself under load: requests are
     // logged once, at debug level (server errors at error level, see the hook below).

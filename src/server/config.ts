@@ -1,4 +1,5 @@
 // The only place that reads process.env: every setting is parsed and validated once here.
+import net from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -26,6 +27,13 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Sender of account e-mails. */
   mailFrom: string;
+  /**
+   * Which proxies' X-Forwarded-For/-Proto headers are believed (`MAILLAGE_TRUST_PROXY`): false
+   * (default: the peer's address is the client's) or the proxies' addresses/CIDRs (or the
+   * proxy-addr names loopback, linklocal, uniquelocal). Rate limits and the audit log's IP use
+   * the address this yields.
+   */
+  trustProxy: false | string[];
   /** Requests per minute and per IP on sign-in, sign-up and password reset. */
   authRateLimitPerMinute: number;
   /** Address geocoder (BAN API) for imported places without usable coordinates; null: disabled (offline, commune centres). */
@@ -83,6 +91,26 @@ function parseCount(name: string, value: string | undefined, fallback: number, m
   return n;
 }
 
+const trustProxyNames = ['loopback', 'linklocal', 'uniquelocal'];
+
+// Fastify ignores a hop count (it cannot check the immediate peer), hence addresses only.
+function parseTrustProxy(value: string | undefined): false | string[] {
+  const text = value?.trim() ?? '';
+  if (text === '' || ['off', 'false', 'non', 'no'].includes(text.toLowerCase())) return false;
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (trustProxyNames.includes(entry)) continue;
+    const [address, prefix, extra] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    const maxPrefix = family === 6 ? 128 : 32;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (!family || !prefixOk || extra !== undefined) {
+      throw new ConfigError(`MAILLAGE_TRUST_PROXY doit valoir off ou la liste, séparée par des virgules, des adresses IP ou plages CIDR des proxys (ou loopback, linklocal, uniquelocal) (entrée invalide : « ${entry} »)`);
+    }
+  }
+  return entries;
+}
+
 function parseGeocoderUrl(value: string | undefined): string | null {
   const url = value?.trim() || 'https://api-adresse.data.gouv.fr';
   if (['off', 'false', 'non', 'no', '0', 'none'].includes(url.toLowerCase())) return null;
@@ -134,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mapTilesAttribution: env.MAILLAGE_MAP_ATTRIBUTION ?? '© les contributeurs d’OpenStreetMap',
     smtpUrl: env.MAILLAGE_SMTP_URL?.trim() || undefined,
     mailFrom: env.MAILLAGE_MAIL_FROM || 'Maillage <ne-pas-repondre@maillage.local>',
+    trustProxy: parseTrustProxy(env.MAILLAGE_TRUST_PROXY),
     authRateLimitPerMinute: parsePort(env.MAILLAGE_AUTH_RATE_LIMIT, 10),
     geocoderUrl: parseGeocoderUrl(env.MAILLAGE_GEOCODER_URL),
     jobs: {

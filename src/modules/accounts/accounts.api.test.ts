@@ -11,7 +11,8 @@ let ipCounter = 0;
 const nextIp = () => `10.0.0.${++ipCounter}`;
 
 beforeAll(async () => {
-  t = await buildTestApp({ mailer });
+  // The test peers (10.0.0.x) are trusted proxies: X-Forwarded-Proto (Secure cookie) is believed.
+  t = await buildTestApp({ mailer, env: { MAILLAGE_TRUST_PROXY: '10.0.0.0/8' } });
 });
 afterAll(async () => t?.close());
 

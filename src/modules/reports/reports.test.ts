@@ -17,7 +17,8 @@ afterAll(() => t.close());
 const form = (body: Record<string, string>, ip = '192.0.2.10') => ({
   method: 'POST' as const,
   url: `/lieux/${lieuId}/signalement`,
-  headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
+  headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+  remoteAddress: ip,
   payload: new URLSearchParams(body).toString(),
 });
 
