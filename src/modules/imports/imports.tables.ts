@@ -39,6 +39,8 @@ export interface ImportRunsTable {
   unchanged: number;
   /** New records attached to another source's place (migration 0012). */
   merged: Generated<number>;
+  /** SHA-256 of the file read, with format and mapping (migration 0012, imports.same-file.ts). */
+  file_hash: ColumnType<string | null, string | null | undefined, string | null>;
   removed: number;
   unpublished: number;
   warnings: number;

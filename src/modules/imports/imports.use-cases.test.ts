@@ -316,3 +316,36 @@ describe('runImport conflict rules', () => {
     expect(after.services).toEqual(['Aide aux démarches administratives', 'Loisirs et créations numériques']);
   });
 });
+
+describe('runImport of a file identical to the last run', () => {
+  it('recognises every row without reading the file again, reports the same row errors, writes nothing else', async () => {
+    await addSource(deps, { name: 'same', producer: 'Département de la Côte-d’Or' });
+    const bad = 'z2,123,Espace sans code postal,Nevers,580,,1 rue Nulle,,,2024-05-02,';
+    const bytes = csv(rowD.replace('d4', 'z1').replace('Lons-le-Saunier,39000', 'Lons-le-Saunier,39000').replace('France services', 'Maison France services'), bad);
+    const first = await runImport(deps, { source: 'same', bytes });
+    expect(first.stats).toMatchObject({ read: 2, accepted: 1, rejected: 1 });
+    expect(first.stages).toHaveProperty('read');
+    const before = await counts();
+    advanceDays(1);
+    const again = await runImport(deps, { source: 'same', bytes, fileName: 'same.csv' });
+    expect(again.stages).not.toHaveProperty('read'); // the file was not read
+    expect(again.stats).toMatchObject({ read: 2, accepted: 1, rejected: 1, new: 0, updated: 0, unchanged: 1, removed: 0 });
+    expect(again.problems.map((p) => [p.row, p.field])).toEqual(first.problems.map((p) => [p.row, p.field]));
+    const after = await counts();
+    expect({ ...after, import_errors: before.import_errors }).toEqual(before);
+    expect(after.import_errors).toBe(before.import_errors + first.problems.length);
+    const z1 = await handle.db
+      .selectFrom('lieu_sources')
+      .innerJoin('sources', 'sources.id', 'lieu_sources.source_id')
+      .select('last_seen_at')
+      .where('sources.name', '=', 'same')
+      .where('external_id', '=', 'z1')
+      .executeTakeFirstOrThrow();
+    expect(new Date(z1.last_seen_at).toISOString()).toBe(now.toISOString());
+    // a changed file takes the full path again
+    const changed = await runImport(deps, { source: 'same', bytes: Buffer.concat([bytes, Buffer.from('\n')]) });
+    expect(changed.stages).toHaveProperty('read');
+    expect(changed.stats).toMatchObject({ unchanged: 1, rejected: 1 });
+  });
+});
+

@@ -22,8 +22,9 @@ import { ImportFileError, type RowError } from './imports.errors.ts';
 import { dedupRecordOf, findMergeTargets, planApply, prepareRecords, recordKey, type ApplyPlan } from './imports.plan.ts';
 import { readSourceFile, type ImportFormat, type ReadResult } from './imports.read.ts';
 import type { Geocoder } from './imports.geocoder.ts';
-import { geocodeRecords, type GeocodingReport, type GeocodingResult } from './imports.geocoding.ts';
+import { emptyGeocodingReport, geocodeRecords, type GeocodingReport, type GeocodingResult } from './imports.geocoding.ts';
 import { loadMergeStates, replaceContributions } from './imports.merge.repository.ts';
+import { carryRowsOver, fileHash, problemsOfRejectedRows, sameFileAsLastRun } from './imports.same-file.ts';
 import * as repo from './imports.repository.ts';
 import type { ImportRunStatus } from './imports.tables.ts';
 
@@ -101,6 +102,17 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
   const startedMs = performance.now();
   const runId = randomUUID();
   const stages = stageClock();
+  const hash = fileHash(source, options);
+  if (!options.dryRun) {
+    try {
+      const report = await deps.db.transaction().execute((trx) => unchangedFileRun(deps, trx, source, hash, runId, started, startedMs, options));
+      if (report) return report;
+    } catch (error) {
+      await recordFailedRun(deps, runId, source, options, started, startedMs, error);
+      if (error instanceof DomainError) throw error;
+      throw new ImportRunError(`L’import a échoué et n’a rien modifié : ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+  }
   let read: ReadResult;
   try {
     read = await readSourceFile({
@@ -117,7 +129,7 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
     stages.lap('read');
     // Network I/O before the transaction opens, so that it never holds the run's locks.
     const geocoding = await geocodeRecords(read.records, deps);
-    return await deps.db.transaction().execute((trx) => importInTransaction({ ...deps, geocoding }, trx, source, read, runId, started, startedMs, options, stages));
+    return await deps.db.transaction().execute((trx) => importInTransaction({ ...deps, geocoding, fileHash: hash }, trx, source, read, runId, started, startedMs, options, stages));
   } catch (error) {
     if (error instanceof DryRunRollback) return error.report;
     if (!options.dryRun) await recordFailedRun(deps, runId, source, options, started, startedMs, error, read);
@@ -153,7 +165,7 @@ export class ImportRunError extends DomainError {
 }
 
 async function importInTransaction(
-  deps: ImportDeps & { geocoding: GeocodingResult },
+  deps: ImportDeps & { geocoding: GeocodingResult; fileHash: string },
   db: Transaction<Database>,
   source: Source,
   read: ReadResult,
@@ -194,14 +206,11 @@ async function importInTransaction(
   // Rejected rows still list their place: the source has not dropped it.
   await repo.markLinksSeen(db, source.id, [...prepared.seen].filter((k) => ctx.links.has(k)), now);
   const removed = (await repo.markMissingLinksRemoved(db, source.id, prepared.seen, now)).length;
-  const graceDays = options.graceDays ?? defaultGraceDays;
-  const orphans = await repo.loadLieux(db, await repo.findOrphanedPlaces(db, new Date(now.getTime() - graceDays * 86_400_000)));
-  const unpublished = [...orphans.values()].map((row) => ({ ...row, status: 'unpublished' as const, version: row.version + 1, updated_at: now }));
-  await bulk.updateLieux(db, unpublished);
+  const orphans = await unpublishOrphans(db, now, options.graceDays ?? defaultGraceDays);
+  const unpublished = orphans.rows;
   stages.lap('lifecycle');
-  const reason = `Retiré de toutes ses sources depuis plus de ${graceDays} jours.`;
-  const versions = [...plan.versions, ...unpublished.map((row) => ({ row, action: 'unpublish' as const, changes: { status: { from: 'published', to: 'unpublished' } }, reason }))];
-  const changes = [...plan.changes, ...unpublished.map((row) => ({ lieu_id: row.id, kind: 'removed' as const }))];
+  const versions = [...plan.versions, ...orphans.versions];
+  const changes = [...plan.changes, ...orphans.changes];
 
   await bulk.insertVersions(db, versions, { kind: actor.kind, id: actor.id ?? null }, now);
   await bulk.insertChanges(db, changes, now);
@@ -246,11 +255,90 @@ async function importInTransaction(
     geocoding: deps.geocoding.report,
   };
   if (options.dryRun) throw new DryRunRollback(report);
-  await repo.insertRun(db, { ...runRow(runId, source, options, started, deps.clock.now(), report.durationMs, 'succeeded', read, stats, null), geocoding: JSON.stringify(report.geocoding) });
+  await repo.insertRun(db, { ...runRow(runId, source, options, started, deps.clock.now(), report.durationMs, 'succeeded', read, stats, null), geocoding: JSON.stringify(report.geocoding), file_hash: deps.fileHash });
   await repo.insertErrors(
     db,
     problems.map((p) => ({ run_id: runId, row: p.row, field: p.field, value: p.value ?? null, message: p.message, severity: p.severity })),
   );
+  return report;
+}
+
+/**
+ * Published places that no source has listed for the grace period: unpublished (rows written
+ * here); their versions and change-log entries are returned, to be written with the run's.
+ */
+async function unpublishOrphans(db: Kysely<Database>, now: Date, graceDays: number) {
+  const orphans = await repo.loadLieux(db, await repo.findOrphanedPlaces(db, new Date(now.getTime() - graceDays * 86_400_000)));
+  const rows = [...orphans.values()].map((row) => ({ ...row, status: 'unpublished' as const, version: row.version + 1, updated_at: now }));
+  await bulk.updateLieux(db, rows);
+  const reason = `Retiré de toutes ses sources depuis plus de ${graceDays} jours.`;
+  return {
+    rows,
+    versions: rows.map((row) => ({ row, action: 'unpublish' as const, changes: { status: { from: 'published', to: 'unpublished' } }, reason })),
+    changes: rows.map((row) => ({ lieu_id: row.id, kind: 'removed' as const })),
+  };
+}
+
+/**
+ * The same file as the source's last successful run, with its rows intact: every row is
+ * unchanged, recognised without reading the file (imports.same-file.ts); the removal lifecycle
+ * still runs and the run is recorded with the rejected rows' problems again. Null: take the
+ * full path.
+ */
+async function unchangedFileRun(
+  deps: ImportDeps,
+  db: Transaction<Database>,
+  source: Source,
+  hash: string,
+  runId: string,
+  started: Date,
+  startedMs: number,
+  options: ImportOptions,
+): Promise<ImportReport | null> {
+  const now = started;
+  await repo.lockSource(db, source.id);
+  const previous = await sameFileAsLastRun(db, source.id, hash);
+  if (!previous) return null;
+  const stages = stageClock();
+  const seen = await carryRowsOver(db, source.id, previous.id, runId, now);
+  const removed = (await repo.markMissingLinksRemoved(db, source.id, seen, now)).length;
+  const orphans = await unpublishOrphans(db, now, options.graceDays ?? defaultGraceDays);
+  await bulk.insertVersions(db, orphans.versions, { kind: 'source', id: source.id }, now);
+  await bulk.insertChanges(db, orphans.changes, now);
+  stages.lap('lifecycle');
+  const problems = (await problemsOfRejectedRows(db, previous.id)).map((p) => ({ row: p.row, field: p.field, value: p.value ?? undefined, message: p.message, severity: p.severity }));
+  const warnings = problems.filter((p) => p.severity === 'warning').length;
+  const stats: ImportStats = {
+    read: previous.read,
+    accepted: previous.accepted,
+    rejected: previous.rejected,
+    new: 0,
+    updated: 0,
+    unchanged: previous.accepted,
+    merged: 0,
+    removed,
+    unpublished: orphans.rows.length,
+    warnings,
+    duplicates: 0,
+  };
+  const geocoding = { ...emptyGeocodingReport(deps.geocoder ? 'enabled' : 'disabled'), notes: ['Fichier identique à celui du dernier import réussi : aucune ligne à relire ni à géocoder.'] };
+  const report: ImportReport = {
+    runId,
+    source: source.name,
+    status: 'succeeded',
+    format: (previous.format ?? options.format ?? 'standard-csv') as ImportFormat,
+    encoding: previous.encoding,
+    stats,
+    durationMs: Math.round(performance.now() - startedMs),
+    stages: stages.laps,
+    geocoding,
+    problems,
+    ignoredColumns: [],
+  };
+  options.onProgress?.(previous.read, previous.read);
+  const run = runRow(runId, source, options, started, deps.clock.now(), report.durationMs, 'succeeded', undefined, stats, null);
+  await repo.insertRun(db, { ...run, format: previous.format, encoding: previous.encoding, geocoding: JSON.stringify(geocoding), file_hash: hash });
+  await repo.insertErrors(db, problems.map((p) => ({ run_id: runId, row: p.row, field: p.field, value: p.value ?? null, message: p.message, severity: p.severity })));
   return report;
 }
 
