@@ -13,6 +13,7 @@ import { createAccountByOperator, resetPassword } from '../../src/modules/accoun
 import type { Role } from '../../src/modules/accounts/accounts.tables.ts';
 import { createLieu } from '../../src/modules/lieux/lieux.use-cases.ts';
 import type { Lieu } from '../../src/modules/lieux/lieux.schema.ts';
+import { createReport } from '../../src/modules/reports/reports.use-cases.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = fs.existsSync(CHROMIUM);
@@ -54,6 +55,14 @@ beforeAll(async () => {
     },
     { kind: 'cli' },
   );
+  // The queue also holds a report and a duplicate pair, so axe scans every kind of item.
+  await createReport(t.deps, lieu.id, { kind: 'horaires', message: 'Fermé le lundi matin.', email: 'usager@exemple.org' }, '198.51.100.7');
+  const twin = await createLieu(t.deps, { pivot: '00000000000000', nom: 'Mediatheque Vivier Merle', commune: 'Lyon', code_postal: '69003', adresse: '30 bd Vivier-Merle', date_maj: '2025-01-15', latitude: 45.7608, longitude: 4.8584 }, { kind: 'cli' });
+  const [a, b] = lieu.id < twin.id ? [lieu.id, twin.id] : [twin.id, lieu.id];
+  await t.deps.db
+    .insertInto('lieu_duplicates')
+    .values({ lieu_a: a, lieu_b: b, score: 72, decision: 'review', signals: JSON.stringify({ name: 0.9, address: 0.8, distance_m: 10, pivot: 'unknown', phone: null, email: null }), reason: null, status: 'pending', found_run_id: null, found_at: new Date() })
+    .execute();
   await account(claimant, 'gestionnaire');
   await account(moderator, 'moderateur');
   await t.app.listen({ host: '127.0.0.1', port: 0 });
@@ -118,6 +127,8 @@ describe.skipIf(!hasChromium)('claim and moderation in Chromium', () => {
     const mod = await signedInPage(moderator);
     await mod.getByRole('link', { name: 'File de modération' }).click();
     await mod.waitForURL(`${base}/moderation`);
+    expect(await mod.locator('main').textContent()).toContain('Fermé le lundi matin.');
+    expect(await mod.locator('li[id^="doublon-"]').count()).toBe(1);
     await expectAccessible(mod);
     const item = mod.locator('li[id^="revendication-"]').filter({ hasText: claimant });
     expect(await item.textContent()).toContain('Je coordonne l’espace numérique de la médiathèque.');
