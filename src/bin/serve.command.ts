@@ -7,6 +7,7 @@ import { openDatabase } from '../db/kysely.ts';
 import { migrateDown, migrateToLatest } from '../db/migrate.ts';
 import path from 'node:path';
 import { startSourceJobRunner } from '../modules/sources/sources.runner.ts';
+import { startFreshnessScheduler } from '../modules/freshness/freshness.scheduler.ts';
 
 export function addServeCommands(program: Command, config: () => Config): void {
   program
@@ -20,8 +21,11 @@ export function addServeCommands(program: Command, config: () => Config): void {
       });
       // Scheduled source syncs (MAILLAGE_JOBS=off leaves them to another process or to `maillage jobs run-due`).
       const jobs = cfg.jobs.enabled ? await startSourceJobRunner(deps) : null;
+      // Freshness reminders to place managers, hourly during office hours (docs/accounts.md).
+      const freshness = cfg.jobs.enabled ? startFreshnessScheduler(deps) : null;
       const stop = async () => {
         await jobs?.stop();
+        await freshness?.stop();
         await app.close();
         await shutdown(deps);
         process.exit(0);

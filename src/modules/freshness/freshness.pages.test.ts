@@ -51,6 +51,11 @@ describe('public place page', () => {
 });
 
 describe('managers’ page', () => {
+  it('is linked from the manager’s account page', async () => {
+    const res = await t.app.inject({ url: '/compte', headers: { cookie: session.cookie } });
+    expect(res.body).toContain('href="/compte/fraicheur"');
+  });
+
   it('asks to sign in', async () => {
     const res = await t.app.inject({ url: '/compte/fraicheur' });
     expect(res.statusCode).toBe(303);
