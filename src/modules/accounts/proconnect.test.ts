@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { startOidcProvider, type TestOidcProvider } from '../../../test/helpers/oidc-provider.ts';
 import { hashPassword } from './accounts.crypto.ts';
+import { NO_PASSWORD } from './proconnect.ts';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 
 const MAILLAGE = 'http://maillage.test';
@@ -167,6 +168,22 @@ describe('ProConnect sign-in', () => {
     expect(link.account_id).toBe(id);
     const audit = await t.deps.db.selectFrom('audit_log').select('action').where('account_id', '=', id).execute();
     expect(audit.map((a) => a.action)).toEqual(['account.link.proconnect']);
+  });
+
+  it('takes over an unconfirmed sign-up with the same e-mail: its password and sessions are dropped', async () => {
+    const signUp = await t.app.inject({ method: 'POST', url: '/api/v1/compte/inscription', payload: { email: 'morgan@savoie.fr', password: 'mot de passe choisi par un tiers' } });
+    expect(signUp.statusCode).toBe(201);
+    const before = await t.deps.db.selectFrom('accounts').select(['id', 'email_verified_at', 'role']).where('email', '=', 'morgan@savoie.fr').executeTakeFirstOrThrow();
+    expect(before.email_verified_at).toBeNull();
+    op.user = { sub: 'agent-sub-5', email: 'morgan@savoie.fr' };
+    const page = await new Browser(t).follow(`${MAILLAGE}/connexion/proconnect`);
+    expect(page.url).toBe(`${MAILLAGE}/compte`);
+    const after = await t.deps.db.selectFrom('accounts').select(['id', 'email_verified_at', 'password_hash']).where('email', '=', 'morgan@savoie.fr').executeTakeFirstOrThrow();
+    expect(after.id).toBe(before.id);
+    expect(after.email_verified_at).not.toBeNull();
+    expect(after.password_hash).toBe(NO_PASSWORD);
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/compte/connexion', payload: { email: 'morgan@savoie.fr', password: 'mot de passe choisi par un tiers' } });
+    expect(login.statusCode).toBe(401);
   });
 
   it('refuses a callback whose state does not match the browser’s cookie, with a French page', async () => {
