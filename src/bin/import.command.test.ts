@@ -78,6 +78,7 @@ describe('maillage import / sources (functions)', () => {
     expect(summary).toMatch(/lignes lues\s+2\n/);
     expect(summary).toMatch(/nouveaux lieux\s+1\n/);
     expect(summary).toMatch(/rejetées\s+1\n/);
+    expect(summary).toMatch(/rattachés à un lieu\s+0\n/);
     expect(summary).toContain('ligne 3, date_maj : La date de mise à jour « hier » n’est pas une date valide');
     expect(summary).toContain(`maillage import-errors ${report.runId}`);
     const csvFile = path.join(tmp, 'erreurs.csv');

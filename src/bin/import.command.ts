@@ -75,6 +75,7 @@ export function formatSummary(report: ImportReport, file: string, maxProblems = 
     `  nouveaux lieux         ${number(s.new)}`,
     `  lieux modifiés         ${number(s.updated)}`,
     `  inchangés              ${number(s.unchanged)}`,
+    `  rattachés à un lieu    ${number(s.merged)}`,
     `  retirés de la source   ${number(s.removed)}`,
     `  dépubliés              ${number(s.unpublished)}`,
     `  avertissements         ${number(s.warnings)}`,
