@@ -162,6 +162,15 @@ export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
           </a>
         </p>
       ) : null}
+      <p>
+        <a class="fr-link fr-icon-download-line fr-link--icon-right" href="/compte/donnees">
+          Télécharger mes données (JSON)
+        </a>
+        <br />
+        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/suppression">
+          Supprimer mon compte
+        </a>
+      </p>
       <form method="post" action="/deconnexion">
         <input type="hidden" name="_csrf" value={p.account.csrfToken} />
         <Button kind="secondary">Se déconnecter</Button>
