@@ -10,6 +10,7 @@ import { createMailer } from '../lib/mailer.ts';
 import { createAccountByOperator, parseTerritory, type AccountsDeps } from '../modules/accounts/accounts.use-cases.ts';
 import type { Scope } from '../modules/accounts/authorize.ts';
 import { roleLabels } from '../modules/accounts/authorize.ts';
+import { purgeExpiredPersonalData, RETENTION_DAYS } from '../modules/accounts/retention.ts';
 
 export type Output = (text: string) => void;
 
@@ -42,6 +43,12 @@ export async function accountsCreate(deps: AccountsDeps, options: AccountsCreate
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** `maillage accounts purge`: applies the retention periods; prints what was removed. */
+export async function accountsPurge(deps: Pick<AccountsDeps, 'db' | 'clock'>, out: Output): Promise<void> {
+  const r = await purgeExpiredPersonalData(deps);
+  out(`Supprimés : ${r.sessions} session(s) et ${r.jetons} lien(s) expirés, ${r.journal_audit} entrée(s) du journal d’audit et ${r.signalements} signalement(s) traité(s) de plus de ${RETENTION_DAYS} jours.\n`);
+}
+
 export function addAccountsCommands(program: Command, config: () => Config): void {
   const out: Output = (text) => process.stdout.write(text);
   const accounts = program.command('accounts').description('gère les comptes (modérateurs, administrateurs, gestionnaires, agents territoriaux, réseaux)');
@@ -60,6 +67,17 @@ export function addAccountsCommands(program: Command, config: () => Config): voi
         await accountsCreate({ db: deps.db, clock: deps.clock, mailer, publicUrl: deps.config.publicUrl }, options, out);
       } finally {
         mailer.close();
+        await shutdown(deps);
+      }
+    });
+  accounts
+    .command('purge')
+    .description(`applique les durées de conservation : sessions et liens expirés, journal d’audit et signalements traités de plus de ${RETENTION_DAYS} jours (à lancer chaque jour)`)
+    .action(async () => {
+      const deps = await bootstrap(config());
+      try {
+        await accountsPurge(deps, out);
+      } finally {
         await shutdown(deps);
       }
     });
