@@ -149,14 +149,20 @@ export async function registerNetworkApi(app: App, deps: AppDeps): Promise<void>
             throw new UnusableBodyError(`Envoi refusé, rien n’a été modifié : ${why}.`, errors);
           }
         }
-        const report = await runImport(importDeps, options);
-        const now = deps.clock.now();
-        await deps.db
-          .insertInto('source_pushes')
-          .values({ source_id: row.id, body_sha256: bodySha256, pushed_at: now })
-          .onConflict((oc) => oc.column('source_id').doUpdateSet({ body_sha256: bodySha256, pushed_at: now }))
-          .execute();
-        await audit('source.push');
+        // The pushed body's hash and the audit entry commit with the import itself: neither
+        // exists for an import that rolled back.
+        const report = await runImport(importDeps, {
+          ...options,
+          beforeCommit: async (trx) => {
+            const now = deps.clock.now();
+            await trx
+              .insertInto('source_pushes')
+              .values({ source_id: row.id, body_sha256: bodySha256, pushed_at: now })
+              .onConflict((oc) => oc.column('source_id').doUpdateSet({ body_sha256: bodySha256, pushed_at: now }))
+              .execute();
+            await recordAudit(trx, deps.clock, { account_id: principal.account.id, action: 'source.push', target_type: 'source', target_id: row.id, ip: request.ip });
+          },
+        });
         return { run_id: report.runId, source: report.source, format: report.format, stats: report.stats, problems: report.problems.map((p) => ({ row: p.row, field: p.field, ...(p.value === undefined ? {} : { value: p.value }), message: p.message, severity: p.severity })) };
       },
     );

@@ -51,6 +51,8 @@ export interface ImportOptions {
   graceDays?: number;
   /** Called after each record: progress bars, and tests that stop a run midway. */
   onProgress?: (done: number, total: number) => void;
+  /** Runs in the import's transaction just before it commits (not on a dry run): the audit entry of an API push. */
+  beforeCommit?: (trx: Transaction<Database>, report: ImportReport) => Promise<void>;
 }
 
 export interface ImportStats {
@@ -260,6 +262,7 @@ async function importInTransaction(
     db,
     problems.map((p) => ({ run_id: runId, row: p.row, field: p.field, value: p.value ?? null, message: p.message, severity: p.severity })),
   );
+  await options.beforeCommit?.(db, report);
   return report;
 }
 
@@ -339,6 +342,7 @@ async function unchangedFileRun(
   const run = runRow(runId, source, options, started, deps.clock.now(), report.durationMs, 'succeeded', undefined, stats, null);
   await repo.insertRun(db, { ...run, format: previous.format, encoding: previous.encoding, geocoding: JSON.stringify(geocoding), file_hash: hash });
   await repo.insertErrors(db, problems.map((p) => ({ run_id: runId, row: p.row, field: p.field, value: p.value ?? null, message: p.message, severity: p.severity })));
+  await options.beforeCommit?.(db, report);
   return report;
 }
 
