@@ -29,13 +29,16 @@ interface ChildLine {
   memory?: { rss_mb: number; heap_used_mb: number };
 }
 
+/** Node flags of `npm start` (package.json): a 4 MB young generation keeps ~30 MB less resident under load. */
+const SERVE_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 /**
  * The web process runs compiled JavaScript, as in production (`npm start` builds dist/ first):
  * the child script is bundled the same way as dist/maillage.js.
  */
 async function startChild(env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; next: () => Promise<ChildLine> }> {
   const childFile = await buildEntry('bench/http-server.child.ts', 'dist/bench/http-server.child.js');
-  const child = spawn(process.execPath, ['--expose-gc', childFile], {
+  const child = spawn(process.execPath, ['--expose-gc', ...SERVE_NODE_FLAGS, childFile], {
     env: { ...process.env, ...env, TZ: 'Europe/Paris' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
