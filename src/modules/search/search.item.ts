@@ -78,19 +78,19 @@ export function encodeItem(item: object): Uint8Array {
     keys.push(key);
     parts.push(JSON.stringify(value));
   }
-  return storeUtf8(`${shapeOf(keys)}${SEPARATOR}${parts.join(SEPARATOR)}`);
+  const shape = shapeOf(keys);
+  return storeUtf8(parts.length === 0 ? String(shape) : `${shape}${SEPARATOR}${parts.join(SEPARATOR)}`);
 }
 
 const utf8 = new TextDecoder();
 
 /** The item back as a fresh object, keys in their original order. */
 export function decodeItem(bytes: Uint8Array): Record<string, unknown> {
-  const text = utf8.decode(bytes);
-  const start = text.indexOf(SEPARATOR);
-  const keys = shapes[Number(text.slice(0, start))]!;
-  const values = JSON.parse(`[${text.slice(start + 1).replaceAll(SEPARATOR, ',')}]`) as unknown[];
+  // With every separator turned into a comma, the bytes read as the JSON array [shape, ...values].
+  const values = JSON.parse(`[${utf8.decode(bytes).replaceAll(SEPARATOR, ',')}]`) as unknown[];
+  const keys = shapes[values[0] as number]!;
   const item: Record<string, unknown> = {};
-  for (let i = 0; i < keys.length; i++) item[keys[i]!] = values[i];
+  for (let i = 0; i < keys.length; i++) item[keys[i]!] = values[i + 1];
   return item;
 }
 
@@ -98,7 +98,7 @@ export function decodeItem(bytes: Uint8Array): Record<string, unknown> {
 function shapeAndStart(bytes: Uint8Array): { shape: number; start: number } {
   let shape = 0;
   let i = 0;
-  for (; bytes[i] !== SEPARATOR_BYTE; i++) shape = shape * 10 + bytes[i]! - 48;
+  for (; i < bytes.length && bytes[i] !== SEPARATOR_BYTE; i++) shape = shape * 10 + bytes[i]! - 48;
   return { shape, start: i + 1 };
 }
 
