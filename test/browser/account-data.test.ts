@@ -2,16 +2,13 @@
 // delete the account (wrong password first), with axe scans of the deletion pages.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalContext, expectAccessible, signIn } from '../helpers/browser.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
 import { createAccountByOperator } from '../../src/modules/accounts/accounts.use-cases.ts';
 import { hashPassword } from '../../src/modules/accounts/accounts.crypto.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 const email = 'agent.donnees@exemple-prive.fr';
 const password = 'un mot de passe solide';
@@ -31,11 +28,7 @@ beforeAll(async () => {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -43,22 +36,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
 
 describe.skipIf(!hasChromium)('my data in Chromium', () => {
   it('download the export, then delete the account with its password', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', acceptDownloads: true });
-    const page = await context.newPage();
-    // Nothing may leave the machine: every request goes to the app under test.
-    await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-    await page.goto(`${base}/connexion`);
-    await page.getByLabel('Adresse e-mail').fill(email);
-    await page.getByLabel('Mot de passe').fill(password);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(`${base}/compte`);
+    const { context, page } = await newLocalContext(browser, { acceptDownloads: true });
+    await signIn(page, base, email, password);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger mes données (JSON)' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^maillage-mes-donnees-.*\.json$/);

@@ -2,18 +2,14 @@
 // local server) embeds <maillage-carte territoire="…">; only that territory's places show,
 // the frame takes its content's height, place links open Maillage in a new tab, and other
 // pages refuse to be framed. Plus the generator's live code and axe-core scans.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalContext, seriousAxeViolations } from '../helpers/browser.ts';
 import { insertPublished } from '../web/publish.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 let t: TestApp;
 let browser: Browser;
@@ -52,11 +48,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   hostBase = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -66,10 +58,8 @@ afterAll(async () => {
 });
 
 async function newContext(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ locale: 'fr-FR' });
   // Nothing may leave the machine: every request goes to the app or the host page.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-  const page = await context.newPage();
+  const { context, page } = await newLocalContext(browser);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -180,12 +170,7 @@ describe.skipIf(!hasChromium)('embeddable map in Chromium', () => {
     ]) {
       await page.goto(`${base}${url}`);
       if (url.startsWith('/embed/carte?territoire=departement:35')) await page.waitForSelector('#carte[data-ready="true"]', { timeout: 45_000 });
-      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-      for (const v of results.violations) {
-        if (v.impact === 'serious' || v.impact === 'critical') {
-          problems.push(`${url}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-        }
-      }
+      problems.push(...(await seriousAxeViolations(page)).map((line) => `${url}: ${line}`));
     }
     expect(problems).toEqual([]);
     await context.close();

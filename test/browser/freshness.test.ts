@@ -1,21 +1,17 @@
 // Freshness journeys in a real Chromium: a manager signs in, sees the status and completeness
 // of the place and confirms it is up to date; the e-mailed link opens a page whose button
 // confirms. axe-core finds no serious or critical violation on these pages (320 px too).
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
 import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
 import { createLieu, getLieu } from '../../src/modules/lieux/lieux.use-cases.ts';
 import type { Lieu } from '../../src/modules/lieux/lieux.schema.ts';
 import { sendFreshnessReminders } from '../../src/modules/freshness/freshness.use-cases.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 let t: TestApp;
 let browser: Browser;
@@ -37,11 +33,7 @@ beforeAll(async () => {
   await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -49,27 +41,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function newPage(width = 1280): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  // Nothing may leave the machine: every request goes to the app under test.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-  return page;
-}
+const newPage = (width = 1280) => newLocalPage(browser, { viewport: { width, height: 800 } });
 
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
 
 describe.skipIf(!hasChromium)('freshness in Chromium', () => {
   it('a manager sees status and completeness, then confirms “toujours à jour”', async () => {
     const page = await newPage();
-    await page.goto(`${base}/connexion`);
-    await page.getByLabel('Adresse e-mail').fill(email);
-    await page.getByLabel('Mot de passe').fill(password);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(`${base}/compte`);
+    await signIn(page, base, email, password);
     await page.goto(`${base}/compte/fraicheur`);
     const section = page.getByRole('region', { name: /Médiathèque des Pentes/ });
     await expect.poll(() => section.textContent()).toContain('Ancienne');

@@ -2,12 +2,11 @@
 // lieu" on a place whose domain is not its own (so the claim waits), a moderator accepts it
 // in the moderation queue, and the account can then edit the place (PATCH with its session
 // and CSRF token, refused before). axe-core scans the claim page and the queue.
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
 import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
 import type { Role } from '../../src/modules/accounts/accounts.tables.ts';
@@ -15,9 +14,6 @@ import { createLieu } from '../../src/modules/lieux/lieux.use-cases.ts';
 import type { Lieu } from '../../src/modules/lieux/lieux.schema.ts';
 import { createReport } from '../../src/modules/reports/reports.use-cases.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 let t: TestApp;
 let browser: Browser;
@@ -67,11 +63,7 @@ beforeAll(async () => {
   await account(moderator, 'moderateur');
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -80,22 +72,11 @@ afterAll(async () => {
 });
 
 async function signedInPage(email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  const page = await context.newPage();
-  // Nothing may leave the machine: every request goes to the app under test.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-  await page.goto(`${base}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(`${base}/compte`);
+  const page = await newLocalPage(browser);
+  await signIn(page, base, email, password);
   return page;
 }
 
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
 
 /** Edits the place's phone from the signed-in page, as a form script would: session cookie + CSRF token. */
 async function editPhone(page: Page, telephone: string): Promise<number> {

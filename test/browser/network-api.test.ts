@@ -1,18 +1,14 @@
 // Real-Chromium journey of the network API: a réseau account signs in, creates a source and an
 // API key in the back-office (the key is shown once), pushes its places with the key, sees the
 // import among the source's runs, revokes the key and is refused. axe-core scans each page.
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
 import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 const places = [
   { id: 'n1', pivot: '21580194700019', nom: 'Médiathèque Jean-Jaurès', adresse: '12 rue du Commandant Rivière', commune: 'Nevers', code_postal: '58000', code_insee: '58194', latitude: 46.9896, longitude: 3.159, date_maj: '2024-05-02' },
@@ -35,11 +31,7 @@ beforeAll(async () => {
   await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -47,29 +39,15 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  const page = await context.newPage();
-  // Nothing may leave the machine: every request goes to the app under test.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-  return page;
-}
+const newPage = () => newLocalPage(browser);
 
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
 
 describe.skipIf(!hasChromium)('network API in Chromium', () => {
   it('a réseau account creates a source and an API key, pushes its places with the key and sees the run', async () => {
     const page = await newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/connexion`);
-    await page.getByLabel('Adresse e-mail').fill(email);
-    await page.getByLabel('Mot de passe').fill(password);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(`${base}/compte`);
+    await signIn(page, base, email, password);
 
     // A source without feed URL: its places will come through the API.
     await page.goto(`${base}/compte/sources/nouvelle`);

@@ -4,15 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalPage, seriousAxeViolations } from '../helpers/browser.ts';
 import { loadQpvFiles } from '../../src/modules/qpv/qpv.use-cases.ts';
 import { insertPlaces } from '../../src/modules/observatory/observatory.test-helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 let t: TestApp;
 let browser: Browser;
@@ -29,11 +26,7 @@ beforeAll(async () => {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -42,10 +35,7 @@ afterAll(async () => {
 });
 
 async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ locale: 'fr-FR', acceptDownloads: true, ...options });
-  const page = await context.newPage();
-  // Nothing may leave the machine: every request goes to the app under test.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+  const page = await newLocalPage(browser, { acceptDownloads: true, ...options });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -112,12 +102,7 @@ describe.skipIf(!hasChromium)('observatory pages in Chromium', () => {
     for (const url of ['/observatoire', '/observatoire/region/53', '/observatoire/commune/35238', '/observatoire/qpv/QP035005', '/observatoire/departement/59', '/observatoire/methodologie']) {
       await page.goto(`${base}${url}`);
       await page.waitForLoadState('networkidle');
-      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-      for (const v of results.violations) {
-        if (v.impact === 'serious' || v.impact === 'critical') {
-          problems.push(`${url}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-        }
-      }
+      problems.push(...(await seriousAxeViolations(page)).map((line) => `${url}: ${line}`));
     }
     expect(problems).toEqual([]);
   }, 180_000);

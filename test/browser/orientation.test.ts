@@ -4,14 +4,11 @@
 // machine" routing as site.test.ts; skipped, with a message, without Debian's chromium.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalPage, seriousAxeViolations } from '../helpers/browser.ts';
 import { insertPublished } from '../web/publish.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 let t: TestApp;
 let browser: Browser;
@@ -36,11 +33,7 @@ beforeAll(async () => {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -48,22 +41,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function newPage(options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR', ...options });
-  const page = await context.newPage();
-  // Nothing may leave the machine: every request goes to the app under test.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-  return page;
-}
+const newPage = (options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}) => newLocalPage(browser, options);
 
 const stepState = (page: Page) => page.locator('.fr-stepper__state').textContent();
 const listed = (page: Page) => page.locator('.orientation-result__nom').allTextContents();
 
 async function axeProblems(page: Page, label: string): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  return (await seriousAxeViolations(page)).map((line) => `${label}: ${line}`);
 }
 
 describe.skipIf(!hasChromium)('orientation flow in Chromium', () => {

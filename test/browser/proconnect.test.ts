@@ -1,17 +1,13 @@
 // ProConnect sign-in in real Chromium: Maillage on 127.0.0.1 and a local OpenID provider
 // (oidc-provider) on 127.0.0.1, whose login step answers at once. Axe scans of the sign-in
 // page with the ProConnect button, of "Mon compte" after sign-in and of the error page.
-import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalPage, expectAccessible } from '../helpers/browser.ts';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 let t: TestApp;
 let op: TestOidcProvider;
@@ -45,11 +41,7 @@ beforeAll(async () => {
     },
   });
   await t.app.listen({ host: '127.0.0.1', port });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -58,18 +50,8 @@ afterAll(async () => {
   await op?.close();
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  const page = await context.newPage();
-  // Nothing may leave the machine: only Maillage and the local provider answer.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-  return page;
-}
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+// Only Maillage and the local provider answer (both on 127.0.0.1).
+const newPage = () => newLocalPage(browser);
 
 describe.skipIf(!hasChromium)('ProConnect sign-in in Chromium', () => {
   it('sign-in page → ProConnect → Mon compte (no territory yet) → sign-out at the provider', async () => {
@@ -78,14 +60,14 @@ describe.skipIf(!hasChromium)('ProConnect sign-in in Chromium', () => {
     const button = page.getByRole('button', { name: 'S’identifier avec ProConnect' });
     await expect.poll(() => button.isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Qu’est-ce que ProConnect ?' }).getAttribute('target')).toBe('_blank');
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAccessible(page);
 
     await button.click();
     await page.waitForURL(`${base}/compte`);
     expect(await page.locator('h1').textContent()).toBe('Mon compte');
     expect(await page.locator('main').textContent()).toContain('alex.durand@grandlyon.fr');
     expect(await page.locator('main').textContent()).toContain('Votre territoire n’est pas encore défini');
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAccessible(page);
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForURL((url) => url.href.startsWith(`${op.issuer}/session/end`));
@@ -101,7 +83,7 @@ describe.skipIf(!hasChromium)('ProConnect sign-in in Chromium', () => {
     const response = await page.goto(`${base}/connexion/proconnect/retour?code=abc&state=etat-inconnu-0123456789`);
     expect(response?.status()).toBe(400);
     expect(await page.locator('h1').textContent()).toBe('Connexion avec ProConnect impossible');
-    expect(await seriousViolations(page)).toEqual([]);
+    await expectAccessible(page);
     await page.getByRole('link', { name: 'Retour à la page de connexion' }).click();
     await page.waitForURL(`${base}/connexion`);
   }, 60_000);

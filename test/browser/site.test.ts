@@ -1,15 +1,11 @@
 // Real-Chromium journeys of the public website, served by buildApp on 127.0.0.1, and axe-core
 // scans of every page type. Skipped (with a message) only when Debian's chromium is absent.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalPage, seriousAxeViolations } from '../helpers/browser.ts';
 import { insertPublished } from '../web/publish.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 let t: TestApp;
 let browser: Browser;
@@ -29,11 +25,7 @@ beforeAll(async () => {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -41,13 +33,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR', ...options });
-  const page = await context.newPage();
-  // Nothing may leave the machine: every request goes to the app under test.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-  return page;
-}
+const newPage = (options: { javaScriptEnabled?: boolean } = {}) => newLocalPage(browser, options);
 
 const listNames = (page: Page) => page.locator('#resultats .fr-card__title a').allTextContents();
 
@@ -145,12 +131,7 @@ describe.skipIf(!hasChromium)('public website in Chromium', () => {
       await page.goto(`${base}${url}`);
       // Scan the results page with its map drawn, so the map's controls are checked too.
       if (url.startsWith('/recherche?q=')) await page.waitForSelector('#carte[data-ready="true"]', { timeout: 45_000 });
-      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-      for (const v of results.violations) {
-        if (v.impact === 'serious' || v.impact === 'critical') {
-          problems.push(`${url}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-        }
-      }
+      problems.push(...(await seriousAxeViolations(page)).map((line) => `${url}: ${line}`));
     }
     expect(problems).toEqual([]);
   }, 120_000);

@@ -7,16 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { hasChromium, launchChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
 import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
 import { startSourceJobRunner, type JobRunner } from '../../src/modules/sources/sources.runner.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
 const feed = [
   'id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,date_maj,services',
@@ -49,11 +46,7 @@ beforeAll(async () => {
   runner = await startSourceJobRunner(t.deps, { pollingIntervalSeconds: 0.5, schedulerIntervalMs: 60_000 });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -64,29 +57,15 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  const page = await context.newPage();
-  // Nothing may leave the machine: every request goes to the app under test.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
-  return page;
-}
+const newPage = () => newLocalPage(browser);
 
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
 
 describe.skipIf(!hasChromium)('sources back-office in Chromium', () => {
   it('a réseau account creates a source, asks for a sync and sees the job and the import', async () => {
     const page = await newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/connexion`);
-    await page.getByLabel('Adresse e-mail').fill(email);
-    await page.getByLabel('Mot de passe').fill(password);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(`${base}/compte`);
+    await signIn(page, base, email, password);
     await page.getByRole('link', { name: 'Sources de données' }).click();
     await page.waitForURL(`${base}/compte/sources`);
     await expect.poll(() => page.locator('main').textContent()).toContain('Aucune source pour l’instant.');
