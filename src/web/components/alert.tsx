@@ -12,3 +12,20 @@ export function Alert(props: { type: AlertType; title?: string; small?: boolean;
     </div>
   );
 }
+
+/** A refused form: the French reason, then one line per field error; nothing without a reason. */
+export function ProblemAlert(props: { error?: string; errors?: readonly { message: string }[] }) {
+  if (!props.error) return null;
+  return (
+    <Alert type="error" role="alert">
+      <p>{props.error}</p>
+      {props.errors?.length ? (
+        <ul>
+          {props.errors.map((e) => (
+            <li>{e.message}</li>
+          ))}
+        </ul>
+      ) : null}
+    </Alert>
+  );
+}

@@ -1,7 +1,7 @@
 // Back-office page of API keys (DSFR, no JavaScript needed): the account's keys with their
 // state and a "Révoquer" button each, the creation form, and the new key shown once.
 import { Page, type PageContext } from '../../../web/layout/page.tsx';
-import { Alert } from '../../../web/components/alert.tsx';
+import { Alert, ProblemAlert } from '../../../web/components/alert.tsx';
 import { Badge } from '../../../web/components/badge.tsx';
 import { Breadcrumb } from '../../../web/components/breadcrumb.tsx';
 import { Button } from '../../../web/components/button.tsx';
@@ -107,18 +107,7 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
         )}
 
         <h2 class="fr-mt-4w">Créer une clé</h2>
-        {p.error ? (
-          <Alert type="error" role="alert">
-            <p>{p.error}</p>
-            {p.errors?.length ? (
-              <ul>
-                {p.errors.map((e) => (
-                  <li>{e.message}</li>
-                ))}
-              </ul>
-            ) : null}
-          </Alert>
-        ) : null}
+        <ProblemAlert error={p.error} errors={p.errors} />
         <form method="post" action="/compte/cles-api" class="fr-mt-2w">
           <input type="hidden" name="_csrf" value={p.csrf} />
           <Input id="cle-label" name="label" label="Libellé" hint="Pour reconnaître la clé, par exemple « Export nocturne du SI »." value={p.values?.label} error={labelError} required maxLength={100} />

@@ -2,7 +2,7 @@
 // the moderation queue, one section per kind of item, each item with its details, a comment
 // field and its decision buttons.
 import { Page, type PageContext } from '../../../web/layout/page.tsx';
-import { Alert } from '../../../web/components/alert.tsx';
+import { Alert, ProblemAlert } from '../../../web/components/alert.tsx';
 import { Breadcrumb } from '../../../web/components/breadcrumb.tsx';
 import { Button, ButtonLink } from '../../../web/components/button.tsx';
 import { Input } from '../../../web/components/form.tsx';
@@ -12,21 +12,6 @@ import type { ModerationQueue } from '../moderation.use-cases.ts';
 
 const date = (value: string) => new Date(value).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
-function Problem(p: { error?: string; errors?: FieldError[] }) {
-  if (!p.error) return null;
-  return (
-    <Alert type="error" role="alert">
-      <p>{p.error}</p>
-      {p.errors?.length ? (
-        <ul>
-          {p.errors.map((e) => (
-            <li>{e.message}</li>
-          ))}
-        </ul>
-      ) : null}
-    </Alert>
-  );
-}
 
 export interface ClaimPageProps {
   ctx: PageContext;
@@ -62,7 +47,7 @@ export function ClaimPage(p: ClaimPageProps) {
               Vous travaillez pour « {p.lieu.nom} » ({p.lieu.commune}) et souhaitez tenir ses informations à jour ? Si l’adresse e-mail de votre compte appartient au domaine du site web ou du courriel du lieu, votre demande
               est acceptée tout de suite. Sinon, l’équipe de modération la vérifie.
             </p>
-            <Problem error={p.error} errors={p.errors} />
+            <ProblemAlert error={p.error} errors={p.errors} />
             <form method="post" action={`/lieux/${p.lieu.id}/revendiquer`}>
               <input type="hidden" name="_csrf" value={p.csrf} />
               <Input
@@ -119,7 +104,7 @@ export function ModerationPage(p: ModerationPageProps) {
             <p>{p.notice}</p>
           </Alert>
         ) : null}
-        <Problem error={p.error} errors={p.errors} />
+        <ProblemAlert error={p.error} errors={p.errors} />
 
         <h2 class="fr-mt-4w" id="revendications">
           Demandes de gestion de lieu

@@ -2,7 +2,7 @@
 // form that declares one, and a source with its sync jobs and import runs.
 import type { ComponentChildren } from 'preact';
 import { Page, type PageContext } from '../../../web/layout/page.tsx';
-import { Alert } from '../../../web/components/alert.tsx';
+import { Alert, ProblemAlert } from '../../../web/components/alert.tsx';
 import { Badge, type BadgeType } from '../../../web/components/badge.tsx';
 import { Breadcrumb } from '../../../web/components/breadcrumb.tsx';
 import { Button, ButtonLink } from '../../../web/components/button.tsx';
@@ -99,18 +99,7 @@ export function NewSourcePage(p: { ctx: PageContext; csrf: string; values?: NewS
       .join(' ') || undefined;
   return (
     <Shell ctx={p.ctx} title="Ajouter une source" crumbs={[home, list, { label: 'Ajouter une source' }]}>
-      {p.error ? (
-        <Alert type="error" role="alert">
-          <p>{p.error}</p>
-          {p.errors?.length ? (
-            <ul>
-              {p.errors.map((e) => (
-                <li>{e.message}</li>
-              ))}
-            </ul>
-          ) : null}
-        </Alert>
-      ) : null}
+      <ProblemAlert error={p.error} errors={p.errors} />
       <div class="fr-grid-row">
         <form method="post" action="/compte/sources" enctype="multipart/form-data" class="fr-mt-3w fr-col-12 fr-col-md-8">
           <input type="hidden" name="_csrf" value={p.csrf} />
