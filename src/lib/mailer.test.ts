@@ -1,7 +1,6 @@
 // The SMTP client against a real SMTP server on 127.0.0.1 that captures each message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { mailBody, startSmtpServer, type CapturedMail, type TestSmtpServer } from '../../test/helpers/smtp-server.ts';
 import { pino } from 'pino';
 import { createMailer } from './mailer.ts';
 import { createLogger } from './logger.ts';
@@ -10,56 +9,25 @@ import type { DbHandle } from '../db/kysely.ts';
 import { systemClock } from './clock.ts';
 import { createAccountByOperator, requestPasswordReset, signUp, type AccountsDeps } from '../modules/accounts/accounts.use-cases.ts';
 
-interface Captured {
-  from: string;
-  to: string[];
-  data: string;
-}
-
-const captured: Captured[] = [];
-let server: SMTPServer;
-let port: number;
+const captured: CapturedMail[] = [];
+let server: TestSmtpServer;
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        captured.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  server = await startSmtpServer(captured);
 });
-afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => server?.close());
 
-/** Decodes a quoted-printable body enough to read links and accents. */
-function decode(data: string): string {
-  const body = data.split(/\r?\n\r?\n/).slice(1).join('\n\n');
-  if (!/quoted-printable/i.test(data)) return body;
-  return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-}
 
 describe('SMTP mailer', () => {
   it('delivers a message to the configured server', async () => {
-    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Maillage <ne-pas-repondre@maillage.test>', logger: createLogger('silent') });
+    const mailer = createMailer({ smtpUrl: server.url, from: 'Maillage <ne-pas-repondre@maillage.test>', logger: createLogger('silent') });
     await mailer.send({ to: 'destinataire@example.org', subject: 'Essai', text: 'Bonjour, voici un essai accentué : été.' });
     mailer.close();
     const message = captured.at(-1)!;
     expect(message.from).toBe('ne-pas-repondre@maillage.test');
     expect(message.to).toEqual(['destinataire@example.org']);
     expect(message.data).toContain('Subject: Essai');
-    expect(decode(message.data)).toContain('essai accentué : été');
+    expect(mailBody(message.data)).toContain('essai accentué : été');
   });
 
   it('fails loudly when the server is unreachable', async () => {
@@ -88,7 +56,7 @@ describe('account e-mails through SMTP', () => {
     deps = {
       db: handle.db,
       clock: systemClock,
-      mailer: createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Maillage <ne-pas-repondre@maillage.test>', logger: createLogger('silent') }),
+      mailer: createMailer({ smtpUrl: server.url, from: 'Maillage <ne-pas-repondre@maillage.test>', logger: createLogger('silent') }),
       publicUrl: 'https://maillage.test',
     };
   });
@@ -101,7 +69,7 @@ describe('account e-mails through SMTP', () => {
     await signUp(deps, { email: 'nouveau@example.org', password: 'un mot de passe solide' });
     const message = captured.at(-1)!;
     expect(message.to).toEqual(['nouveau@example.org']);
-    const text = decode(message.data);
+    const text = mailBody(message.data);
     expect(text).toContain('confirmez votre adresse e-mail');
     expect(text).toMatch(/https:\/\/maillage\.test\/compte\/verifier\?jeton=[A-Za-z0-9_-]{43}/);
   });
@@ -111,7 +79,7 @@ describe('account e-mails through SMTP', () => {
     await requestPasswordReset(deps, 'inconnu@example.org');
     expect(captured.length).toBe(before);
     await requestPasswordReset(deps, 'nouveau@example.org');
-    const text = decode(captured.at(-1)!.data);
+    const text = mailBody(captured.at(-1)!.data);
     expect(text).toContain('choisir un nouveau mot de passe');
     expect(text).toMatch(/https:\/\/maillage\.test\/mot-de-passe\/nouveau\?jeton=[A-Za-z0-9_-]{43}/);
   });
@@ -120,6 +88,6 @@ describe('account e-mails through SMTP', () => {
     const { resetLink } = await createAccountByOperator(deps, { email: 'moderation@example.org', role: 'moderateur', scopes: [] });
     const message = captured.at(-1)!;
     expect(message.to).toEqual(['moderation@example.org']);
-    expect(decode(message.data)).toContain(resetLink);
+    expect(mailBody(message.data)).toContain(resetLink);
   });
 });

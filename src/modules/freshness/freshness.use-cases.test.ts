@@ -1,8 +1,7 @@
 // Reminder campaign end to end against a real SMTP server on 127.0.0.1: who is selected, the
 // 30-day rate, the e-mail and its link, and the link's confirmation (expired, forged, reused).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { mailBody, startSmtpServer, type CapturedMail, type TestSmtpServer } from '../../../test/helpers/smtp-server.ts';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
 import type { DbHandle } from '../../db/kysely.ts';
 import { createLogger } from '../../lib/logger.ts';
@@ -14,18 +13,13 @@ import { createLieu, getLieu, listLieuVersions, unpublishLieu } from '../lieux/l
 import type { Lieu } from '../lieux/lieux.schema.ts';
 import { confirmByReminderLink, confirmFreshness, listReminderTargets, openReminderLink, sendFreshnessReminders, type FreshnessDeps } from './freshness.use-cases.ts';
 
-const captured: { to: string[]; data: string }[] = [];
-let server: SMTPServer;
+const captured: CapturedMail[] = [];
+let server: TestSmtpServer;
 let handle: DbHandle;
 let deps: FreshnessDeps;
 let now = new Date('2026-08-15T10:00:00Z');
 const day = 86_400_000;
 
-function decode(data: string): string {
-  const body = data.split(/\r?\n\r?\n/).slice(1).join('\n\n');
-  if (!/quoted-printable/i.test(data)) return body;
-  return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-}
 const subjectOf = (data: string) => /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(data)?.[1] ?? '';
 const tokenOf = (text: string) => /\/fraicheur\/confirmer\?jeton=([A-Za-z0-9_-]+)/.exec(text)?.[1];
 
@@ -45,21 +39,7 @@ let old: Lieu, stale: Lieu, fresh: Lieu, gone: Lieu, orphan: Lieu;
 let managerId: string;
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        captured.push({ to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  server = await startSmtpServer(captured);
   handle = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', MAILLAGE_REFERENCE_DIR: '../shared/data', MAILLAGE_PUBLIC_URL: 'https://maillage.test' });
   deps = {
@@ -67,7 +47,7 @@ beforeAll(async () => {
     clock: { now: () => new Date(now) },
     territories: createTerritories({ referenceDir: config.referenceDir }),
     config,
-    mailer: createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Maillage <ne-pas-repondre@maillage.test>', logger: createLogger('silent') }),
+    mailer: createMailer({ smtpUrl: server.url, from: 'Maillage <ne-pas-repondre@maillage.test>', logger: createLogger('silent') }),
   };
   old = await createLieu(deps, place('2025-03-01'), { kind: 'cli' });
   stale = await createLieu(deps, place('2026-01-20'), { kind: 'cli' });
@@ -88,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   deps?.mailer.close();
   await handle?.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server?.close();
 });
 
 describe('reminder campaign', () => {
@@ -103,9 +83,9 @@ describe('reminder campaign', () => {
     const result = await sendFreshnessReminders(deps);
     expect(result).toMatchObject({ sent: 2, lieux: 2, failed: 0 });
     expect(captured).toHaveLength(2);
-    const mail = captured.find((m) => decode(m.data).includes(old.nom))!;
+    const mail = captured.find((m) => mailBody(m.data).includes(old.nom))!;
     expect(mail.to).toEqual(['gestion@example.org']);
-    const text = decode(mail.data);
+    const text = mailBody(mail.data);
     expect(subjectOf(mail.data)).toBeTruthy();
     expect(text).toContain(`Vous gérez le lieu « ${old.nom} » (Lyon)`);
     expect(text).toContain('le 1 mars 2025 (il y a 1 an)');
@@ -144,7 +124,7 @@ describe('confirmation by the e-mailed link', () => {
   beforeAll(async () => {
     captured.length = 0;
     await sendFreshnessReminders(deps);
-    token = tokenOf(decode(captured.find((m) => decode(m.data).includes(stale.nom))!.data))!;
+    token = tokenOf(mailBody(captured.find((m) => mailBody(m.data).includes(stale.nom))!.data))!;
   });
 
   it('refuses a forged or truncated token with a French message', async () => {
@@ -180,7 +160,7 @@ describe('confirmation by the e-mailed link', () => {
   });
 
   it('refuses a manager who no longer manages the place, leaving the link unused', async () => {
-    const link = tokenOf(decode(captured.find((m) => decode(m.data).includes(old.nom))!.data))!;
+    const link = tokenOf(mailBody(captured.find((m) => mailBody(m.data).includes(old.nom))!.data))!;
     await deps.db.deleteFrom('account_scopes').where('account_id', '=', managerId).where('code', '=', old.id).execute();
     await expect(confirmByReminderLink(deps, link, null)).rejects.toMatchObject({ status: 403 });
     await expect(openReminderLink(deps, link)).resolves.toMatchObject({ lieu: { id: old.id } });

@@ -2,8 +2,7 @@
 // delivered to a real SMTP server on 127.0.0.1: automatic vs moderated vs webmail claims, the
 // queue listing each kind, each decision by a moderator, and refusals for every other role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { mailBody, startSmtpServer, type CapturedMail, type TestSmtpServer } from '../../../test/helpers/smtp-server.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { createMailer, createMemoryMailer } from '../../lib/mailer.ts';
 import { createLogger } from '../../lib/logger.ts';
@@ -16,22 +15,12 @@ import type { Lieu } from '../lieux/lieux.schema.ts';
 import { createReport } from '../reports/reports.use-cases.ts';
 import { checkClaimDomain, isWebmailDomain } from './claims.domains.ts';
 
-interface Captured {
-  to: string[];
-  data: string;
-}
-const captured: Captured[] = [];
-let smtp: SMTPServer;
+const captured: CapturedMail[] = [];
+let smtp: TestSmtpServer;
 let t: TestApp;
 let counter = 0;
 
-/** Decodes a quoted-printable body enough to read accents. */
-function decode(data: string): string {
-  const body = data.split(/\r?\n\r?\n/).slice(1).join('\n\n');
-  if (!/quoted-printable/i.test(data)) return body;
-  return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-}
-const mailsTo = (address: string) => captured.filter((m) => m.to.includes(address)).map((m) => decode(m.data));
+const mailsTo = (address: string) => captured.filter((m) => m.to.includes(address)).map((m) => mailBody(m.data));
 
 const place = (extra: Record<string, unknown> = {}) => ({
   pivot: '21690123100011',
@@ -85,26 +74,12 @@ async function pendingPair(a: Lieu, b: Lieu) {
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        captured.push({ to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const port = (smtp.server.address() as AddressInfo).port;
-  t = await buildTestApp({ mailer: createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Maillage <ne-pas-repondre@maillage.test>', logger: createLogger('silent') }) });
+  smtp = await startSmtpServer(captured);
+  t = await buildTestApp({ mailer: createMailer({ smtpUrl: smtp.url, from: 'Maillage <ne-pas-repondre@maillage.test>', logger: createLogger('silent') }) });
 });
 afterAll(async () => {
   await t?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 describe('claim domains', () => {
