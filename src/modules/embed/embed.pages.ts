@@ -14,7 +14,7 @@ import { pageContext } from '../../server/plugins/static.ts';
 import { contentSecurityPolicy } from '../../server/plugins/security-headers.ts';
 import { renderDocument, sendHtml } from '../../web/render.ts';
 import { ValidationError, type FieldError } from '../../lib/errors.ts';
-import { buildResults, parseSearchParams } from '../search/search.pages.ts';
+import { buildResults, mapSettingsOf, parseSearchParams } from '../search/search.pages.ts';
 import { loadSnapshot } from '../search/search-index.ts';
 import type { SearchSnapshot } from '../search/read-model.ts';
 import { DEFAULT_COLOUR, EMBED_PARAMS, embedParams, normaliseColour, parseEmbedOptions, territoireLabels, themeCss, type EmbedOptions } from './embed.options.ts';
@@ -94,16 +94,7 @@ function integrerForm(raw: RawQuery): IntegrerForm {
 
 export async function registerEmbedPages(app: App, deps: AppDeps): Promise<void> {
   const hide = { schema: { hide: true } };
-  const mapSettings = (request: FastifyRequest) => {
-    const assets = request.server.assets;
-    return {
-      maplibreUrl: assets.url('maplibre-gl/maplibre-gl.mjs'),
-      maplibreCssUrl: assets.url('maplibre-gl.css'),
-      contoursUrl: assets.has('contours.geojson') ? assets.url('contours.geojson') : undefined,
-      tilesUrl: deps.config.mapTilesUrl,
-      tilesAttribution: deps.config.mapTilesAttribution,
-    };
-  };
+  const mapSettings = (request: FastifyRequest) => mapSettingsOf(request, deps.config);
 
   app.get('/embed/carte', hide, async (request, reply) => {
     const raw = request.query as RawQuery;

@@ -19,7 +19,7 @@ import type { SearchItem, SearchQuery } from './search.types.ts';
 import { QPV_CODE } from './search.query.ts';
 import { qpvSentence } from '../qpv/qpv.schema.ts';
 import { HomePage } from './views/home-page.tsx';
-import { ResultsList, ResultsPage, type ResultItem, type ResultsModel } from './views/results-page.tsx';
+import { ResultsList, ResultsPage, type ResultItem, type MapSettings, type ResultsModel } from './views/results-page.tsx';
 import { DEFAULT_RAYON, RAYONS, type SearchFormValues } from './views/search-form.tsx';
 
 type RawQuery = Record<string, string | string[] | undefined>;
@@ -223,18 +223,21 @@ export async function buildResults(deps: AppDeps, raw: RawQuery, values: SearchF
   return model;
 }
 
+/** Where the lazily loaded map finds its code, contours and tiles (results page and embed). */
+export function mapSettingsOf(request: FastifyRequest, config: Pick<AppDeps['config'], 'mapTilesUrl' | 'mapTilesAttribution'>): MapSettings {
+  const assets = request.server.assets;
+  return {
+    maplibreUrl: assets.url('maplibre-gl/maplibre-gl.mjs'),
+    maplibreCssUrl: assets.url('maplibre-gl.css'),
+    contoursUrl: assets.has('contours.geojson') ? assets.url('contours.geojson') : undefined,
+    tilesUrl: config.mapTilesUrl,
+    tilesAttribution: config.mapTilesAttribution,
+  };
+}
+
 export async function registerSearchPages(app: App, deps: AppDeps): Promise<void> {
   const hide = { schema: { hide: true } };
-  const mapSettings = (request: FastifyRequest) => {
-    const assets = request.server.assets;
-    return {
-      maplibreUrl: assets.url('maplibre-gl/maplibre-gl.mjs'),
-      maplibreCssUrl: assets.url('maplibre-gl.css'),
-      contoursUrl: assets.has('contours.geojson') ? assets.url('contours.geojson') : undefined,
-      tilesUrl: deps.config.mapTilesUrl,
-      tilesAttribution: deps.config.mapTilesAttribution,
-    };
-  };
+  const mapSettings = (request: FastifyRequest) => mapSettingsOf(request, deps.config);
 
   app.get('/', hide, async (request, reply) => {
     const snapshot = await snapshotOf(deps);

@@ -5,6 +5,7 @@ import { Page, type PageContext } from '../../../web/layout/page.tsx';
 import { Breadcrumb } from '../../../web/components/breadcrumb.tsx';
 import { Badge } from '../../../web/components/badge.tsx';
 import { ButtonLink, Button } from '../../../web/components/button.tsx';
+import { PostalAddress } from '../../../web/components/postal-address.tsx';
 import { ReportFormView, type ReportFormState } from '../../reports/views/report-form.tsx';
 import { FreshnessMention } from '../../freshness/views/freshness-pages.tsx';
 import type { Freshness } from '../../freshness/freshness.ts';
@@ -133,17 +134,7 @@ export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex, qpv = 
 
           <div class="fr-col-12 fr-col-md-5">
             <h2>Y aller</h2>
-            <address class="fr-mb-2w">
-              {lieu.adresse}
-              <br />
-              {lieu.complement_adresse ? (
-                <>
-                  {lieu.complement_adresse}
-                  <br />
-                </>
-              ) : null}
-              {lieu.code_postal} {lieu.commune}
-            </address>
+            <PostalAddress lieu={lieu} class="fr-mb-2w" />
             {qpv.length ? (
               <ul class="fr-text--sm maillage-lieu-qpv">
                 {qpv.map((q) => (

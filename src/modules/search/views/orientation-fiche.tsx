@@ -4,6 +4,7 @@ import { Breadcrumb } from '../../../web/components/breadcrumb.tsx';
 import { Button, ButtonLink } from '../../../web/components/button.tsx';
 import type { ComingDay } from '../orientation.hours.ts';
 import { QrCode } from './orientation-qr.tsx';
+import { PostalAddress } from '../../../web/components/postal-address.tsx';
 
 // The printable "fiche d'orientation", written for the person being helped: large text,
 // each chosen place with its address, how to get in, the coming days' hours in words,
@@ -60,17 +61,7 @@ function LieuSection({ lieu, index, count }: { lieu: FicheLieu; index: number; c
       <div class="orientation-fiche__grille">
         <div>
           <h3>Adresse</h3>
-          <address>
-            {lieu.adresse}
-            <br />
-            {lieu.complement_adresse ? (
-              <>
-                {lieu.complement_adresse}
-                <br />
-              </>
-            ) : null}
-            {lieu.code_postal} {lieu.commune}
-          </address>
+          <PostalAddress lieu={lieu} />
           {lieu.distance ? <p class="orientation-fiche__distance">{lieu.distance}</p> : null}
 
           <h3>Comment y aller</h3>
