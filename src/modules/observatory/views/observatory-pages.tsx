@@ -1,5 +1,6 @@
 import { Page, type PageContext } from '../../../web/layout/page.tsx';
 import { Breadcrumb, type Crumb } from '../../../web/components/breadcrumb.tsx';
+import { Table } from '../../../web/components/table.tsx';
 import type { TerritoryIndicators } from '../observatory.indicators.ts';
 import type { ChoroplethModel } from '../choropleth.ts';
 import { formatCell, type PageTable, type TableSort } from '../page-tables.ts';
@@ -314,34 +315,7 @@ export function MethodologyPage({ ctx, sources }: { ctx: PageContext; sources?: 
         <Breadcrumb items={[{ label: 'Accueil', href: '/' }, { label: 'Observatoire', href: '/observatoire' }, { label: 'Méthode et sources' }]} />
         <h1>Méthode, sources et limites</h1>
         <h2>Sources et millésimes</h2>
-        <div class="fr-table">
-          <div class="fr-table__wrapper">
-            {/* Scrolls sideways on small screens: focusable so keyboard users can scroll it. */}
-            <div class="fr-table__container" tabIndex={0} role="region" aria-label="Sources des chiffres de l’observatoire (tableau)">
-              <div class="fr-table__content">
-                <table>
-                  <caption>Sources des chiffres de l’observatoire</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Donnée</th>
-                      <th scope="col">Source</th>
-                      <th scope="col">Millésime</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map(([what, source, vintage]) => (
-                      <tr>
-                        <td>{what}</td>
-                        <td>{source}</td>
-                        <td>{vintage}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <Table scrolls caption="Sources des chiffres de l’observatoire" headers={['Donnée', 'Source', 'Millésime']} rows={rows} />
         <p>Chaque chiffre de fibre et de fragilité est affiché avec son millésime ; l’API les donne dans le champ « millesime » et la liste « sources ».</p>
         <h2>Calculs</h2>
         <ul>
