@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { AssetStore } from '../../../web/assets.ts';
 import { Alert } from '../../../web/components/alert.tsx';
-import { ResultsList, type MapSettings, type ResultsModel } from '../../search/views/results-page.tsx';
+import { ResultsWithMap, type MapSettings, type ResultsModel } from '../../search/views/results-page.tsx';
 import { SearchFilters, WhereField, type SearchFormValues } from '../../search/views/search-form.tsx';
 import type { FieldError } from '../../../lib/errors.ts';
 
@@ -88,22 +88,7 @@ export function EmbedPage(p: EmbedPageProps) {
             <SearchFilters values={p.values} />
           </div>
         </details>
-        <p id="resultats-annonce" class="fr-sr-only" aria-live="polite"></p>
-        <div class="maillage-results maillage-results--with-map">
-          <div id="resultats">
-            <ResultsList model={p.model} />
-          </div>
-          <div
-            id="carte"
-            class="maillage-map"
-            hidden
-            data-maplibre-url={p.map.maplibreUrl}
-            data-maplibre-css-url={p.map.maplibreCssUrl}
-            data-contours-url={p.map.contoursUrl}
-            data-tiles-url={p.map.tilesUrl}
-            data-tiles-attribution={p.map.tilesAttribution}
-          ></div>
-        </div>
+        <ResultsWithMap model={p.model} map={p.map} />
       </form>
     </EmbedShell>
   );

@@ -122,6 +122,30 @@ export function ResultsList({ model }: { model: ResultsModel }) {
   );
 }
 
+/** The result list beside its lazily loaded map (the list stays the accessible alternative). */
+export function ResultsWithMap(p: { model: ResultsModel; map: MapSettings }) {
+  return (
+    <>
+      <p id="resultats-annonce" class="fr-sr-only" aria-live="polite"></p>
+      <div class="maillage-results maillage-results--with-map">
+        <div id="resultats">
+          <ResultsList model={p.model} />
+        </div>
+        <div
+          id="carte"
+          class="maillage-map"
+          hidden
+          data-maplibre-url={p.map.maplibreUrl}
+          data-maplibre-css-url={p.map.maplibreCssUrl}
+          data-contours-url={p.map.contoursUrl}
+          data-tiles-url={p.map.tilesUrl}
+          data-tiles-attribution={p.map.tilesAttribution}
+        ></div>
+      </div>
+    </>
+  );
+}
+
 export function ResultsPage(p: { ctx: PageContext; values: SearchFormValues; model: ResultsModel; map: MapSettings }) {
   return (
     <Page
@@ -150,22 +174,7 @@ export function ResultsPage(p: { ctx: PageContext; values: SearchFormValues; mod
             </details>
           </div>
           <div class="fr-col-12 fr-col-lg-9">
-            <p id="resultats-annonce" class="fr-sr-only" aria-live="polite"></p>
-            <div class="maillage-results maillage-results--with-map">
-              <div id="resultats">
-                <ResultsList model={p.model} />
-              </div>
-              <div
-                id="carte"
-                class="maillage-map"
-                hidden
-                data-maplibre-url={p.map.maplibreUrl}
-                data-maplibre-css-url={p.map.maplibreCssUrl}
-                data-contours-url={p.map.contoursUrl}
-                data-tiles-url={p.map.tilesUrl}
-                data-tiles-attribution={p.map.tilesAttribution}
-              ></div>
-            </div>
+            <ResultsWithMap model={p.model} map={p.map} />
           </div>
         </form>
       </div>
