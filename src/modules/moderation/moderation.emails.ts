@@ -32,3 +32,24 @@ export function reportDecidedEmail(nom: string, resolved: boolean, comment: stri
     text: `Bonjour,\n\nLe signalement d’erreur que vous avez envoyé sur le lieu « ${nom} » ${what}${withComment(comment)}${sign}`,
   };
 }
+
+export function propositionPendingEmail(nom: string): Email {
+  return {
+    subject: `Maillage : votre proposition « ${nom} » est en attente`,
+    text: `Bonjour,\n\nMerci ! Votre proposition du lieu « ${nom} » a bien été reçue. L’équipe de modération va la vérifier avant de la publier ; vous recevrez un e-mail dès qu’elle sera traitée.${sign}`,
+  };
+}
+
+export function propositionAcceptedEmail(nom: string, link: string, comment: string | null): Email {
+  return {
+    subject: `Maillage : le lieu « ${nom} » est publié`,
+    text: `Bonjour,\n\nVotre proposition a été acceptée par l’équipe de modération : le lieu « ${nom} » est désormais publié dans Maillage :\n\n${link}${withComment(comment)}${sign}`,
+  };
+}
+
+export function propositionRejectedEmail(nom: string, comment: string | null): Email {
+  return {
+    subject: `Maillage : votre proposition « ${nom} » n’a pas été acceptée`,
+    text: `Bonjour,\n\nVotre proposition du lieu « ${nom} » n’a pas été acceptée par l’équipe de modération.${withComment(comment)}${sign}`,
+  };
+}
