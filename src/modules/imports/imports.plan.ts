@@ -24,6 +24,7 @@ import { isRealPivot, type DedupRecord } from './imports.dedup.ts';
 import { emptyState, mergeFields, mergeIncoming, type MergeRecord, type MergeResult, type MergeState, type MergeValue } from './imports.merge.ts';
 import { contributionRows, type ContributionRow } from './imports.merge.repository.ts';
 import type { RowError } from './imports.errors.ts';
+import { conflictOf, type ConflictWrite } from './imports.conflicts.ts';
 import { standardFields, type RawLieu, type SourceRecord } from './imports.fields.ts';
 
 export type Problem = RowError & { severity: 'error' | 'warning' };
@@ -186,6 +187,8 @@ export interface ApplyPlan {
   ruledProvenance: RuledProvenance[];
   /** Source values refused because an account edited the field (shown to the producer). */
   warnings: Problem[];
+  /** The same refusals, stored for the place's manager (imports.conflicts.ts). */
+  conflicts: ConflictWrite[];
   stats: { new: number; updated: number; unchanged: number; merged: number };
 }
 
@@ -227,7 +230,7 @@ export function planApply(
 ): ApplyPlan {
   const plan: ApplyPlan = {
     inserts: [], updates: [], versions: [], changes: [], links: [], provenance: [], importRows: [], touched: new Set(),
-    contributions: [], ruledPlaces: [], ruledProvenance: [], warnings: [], stats: { new: 0, updated: 0, unchanged: 0, merged: 0 },
+    contributions: [], ruledPlaces: [], ruledProvenance: [], warnings: [], conflicts: [], stats: { new: 0, updated: 0, unchanged: 0, merged: 0 },
   }; // prettier-ignore
   const working = new Map(currentRows); // a place written twice in one run builds on its first write
   const workingStates = new Map(states);
@@ -247,6 +250,7 @@ export function planApply(
     const state = workingStates.get(current.id) ?? emptyState();
     const result = mergeIncoming(state, { origin, at: now, record: mergeRecordOf(r.value), position_approximate: r.value.position_approximate });
     for (const conflict of result.conflicts) {
+      plan.conflicts.push(conflictOf(current.id, conflict));
       plan.warnings.push({
         row: r.record.row,
         field: conflict.field,

@@ -26,6 +26,7 @@ import { emptyGeocodingReport, geocodeRecords, type GeocodingReport, type Geocod
 import { loadMergeStates, replaceContributions } from './imports.merge.repository.ts';
 import { carryRowsOver, fileHash, problemsOfRejectedRows, sameFileAsLastRun } from './imports.same-file.ts';
 import * as repo from './imports.repository.ts';
+import { upsertConflicts } from './imports.conflicts.ts';
 import type { ImportRunStatus } from './imports.tables.ts';
 
 export interface ImportDeps {
@@ -221,6 +222,7 @@ async function importInTransaction(
   await replaceContributions(db, plan.ruledPlaces, plan.contributions.map((c) => ({ ...c, run_id: runId })));
   await bulk.replaceProvenance(db, runId, plan.ruledPlaces, plan.ruledProvenance);
   await bulk.upsertImportRows(db, source.id, runId, [...prepared.rejectedRows, ...plan.importRows]);
+  await upsertConflicts(db, source.id, runId, plan.conflicts, now);
   stages.lap('write');
 
   // 6. Likely duplicates of the places this run set or changed, against the registry as it now is.
