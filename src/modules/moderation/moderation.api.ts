@@ -47,10 +47,11 @@ export function registerModerationApi(app: App, deps: AppDeps, mod: ModerationDe
     {
       schema: {
         tags,
-        summary: 'File de modération : demandes de gestion en attente, signalements ouverts, doublons probables',
+        summary: 'File de modération : lieux proposés, demandes de gestion en attente, signalements ouverts, doublons probables',
         description: security,
         response: {
           200: Type.Object({
+            propositions: Type.Array(Type.Object({ id: Type.String(), nom: Type.String(), adresse: Type.String(), code_postal: Type.String(), commune: Type.String(), courriel: Type.String(), recue_le: Type.String({ format: 'date-time' }), lieu: Type.Record(Type.String(), Type.Unknown(), { description: 'Les champs du standard proposés' }) })),
             revendications: Type.Array(Type.Object({ id: Type.String(), lieu: PlaceRef, courriel: Type.String(), message: Type.Union([Type.String(), Type.Null()]), recue_le: Type.String({ format: 'date-time' }), raison: Type.String() })),
             signalements: Type.Array(Type.Object({ id: Type.String(), lieu: PlaceRef, nature: Type.String(), message: Type.String(), reponse_attendue: Type.Boolean(), recu_le: Type.String({ format: 'date-time' }) })),
             doublons: Type.Array(Type.Object({ lieu_a: PlaceRef, lieu_b: PlaceRef, score: Type.Integer() })),
@@ -63,6 +64,7 @@ export function registerModerationApi(app: App, deps: AppDeps, mod: ModerationDe
       const queue = await listModerationQueue(mod, requireAccount(request));
       const ref = (l: { id: string; nom: string; commune: string }) => ({ id: l.id, nom: l.nom, commune: l.commune });
       return {
+        propositions: queue.propositions.map((p) => ({ id: p.id, nom: p.nom, adresse: p.adresse, code_postal: p.code_postal, commune: p.commune, courriel: p.email, recue_le: p.created_at, lieu: p.record })),
         revendications: queue.claims.map((c) => ({ id: c.id, lieu: ref(c.lieu), courriel: c.email, message: c.message, recue_le: c.created_at, raison: c.reason })),
         signalements: queue.reports.map((r) => ({ id: r.id, lieu: ref(r.lieu), nature: r.kind, message: r.message, reponse_attendue: r.reply_expected, recu_le: r.created_at })),
         doublons: queue.duplicates.map((d) => ({ lieu_a: ref(d.lieu_a), lieu_b: ref(d.lieu_b), score: d.score })),

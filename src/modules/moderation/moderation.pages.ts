@@ -15,6 +15,8 @@ import { getPublishedLieu } from '../lieux/lieux.use-cases.ts';
 import { claimLieu } from './claims.use-cases.ts';
 import { decideClaim, decideDuplicate, decideReport, listModerationQueue, type ModerationDeps } from './moderation.use-cases.ts';
 import { registerModerationApi } from './moderation.api.ts';
+import { registerModerationHistoryPages } from './history.pages.ts';
+import { decideProposition } from '../propositions/propositions.use-cases.ts';
 import { ClaimPage, ModerationPage, type ModerationPageProps } from './views/moderation-pages.tsx';
 
 type Form = Record<string, string>;
@@ -26,6 +28,8 @@ const notices: Record<string, string> = {
   'signalement-rejete': 'Signalement rejeté.',
   'doublon-fusionne': 'Les deux lieux sont fusionnés.',
   'doublon-rejete': 'Les deux lieux sont déclarés distincts : la paire ne sera plus proposée.',
+  'proposition-acceptee': 'Proposition acceptée : le lieu est publié.',
+  'proposition-refusee': 'Proposition refusée.',
 };
 
 export async function registerModerationPages(app: App, deps: AppDeps): Promise<void> {
@@ -33,6 +37,7 @@ export async function registerModerationPages(app: App, deps: AppDeps): Promise<
   app.addHook('onClose', async () => mailer.close());
   const mod: ModerationDeps = { db: deps.db, clock: deps.clock, territories: deps.territories, mailer, publicUrl };
   registerModerationApi(app, deps, mod);
+  await registerModerationHistoryPages(app, mod);
 
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => {
@@ -92,6 +97,15 @@ export async function registerModerationPages(app: App, deps: AppDeps): Promise<
         if (!decision) throw badDecision('accepter ou refuser');
         await decideClaim(mod, request.params.id, decision, form.commentaire, { account, ip: request.ip });
         return decision === 'accept' ? 'revendication-acceptee' : 'revendication-refusee';
+      }),
+    );
+
+    scope.post<{ Params: { id: string } }>('/moderation/propositions/:id', hide, async (request, reply) =>
+      decide(request, reply, async (account, form) => {
+        const decision = form.decision === 'accepter' ? 'accept' : form.decision === 'refuser' ? 'reject' : null;
+        if (!decision) throw badDecision('accepter ou refuser');
+        await decideProposition(mod, request.params.id, decision, form.commentaire, { account, ip: request.ip });
+        return decision === 'accept' ? 'proposition-acceptee' : 'proposition-refusee';
       }),
     );
 

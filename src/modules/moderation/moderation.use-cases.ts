@@ -14,6 +14,7 @@ import { checkClaimDomain } from './claims.domains.ts';
 import { notify, type ClaimContext, type ClaimDeps } from './claims.use-cases.ts';
 import { claimAcceptedEmail, claimRejectedEmail, reportDecidedEmail } from './moderation.emails.ts';
 import type { ModerationItemType } from './moderation.tables.ts';
+import { listPendingPropositions, type PendingProposition } from '../propositions/propositions.use-cases.ts';
 
 export type ModerationDeps = DuplicatesDeps & ClaimDeps;
 
@@ -38,6 +39,8 @@ export interface OpenReport {
 }
 
 export interface ModerationQueue {
+  /** New places proposed by accounts (src/modules/propositions). */
+  propositions: PendingProposition[];
   claims: PendingClaim[];
   reports: OpenReport[];
   duplicates: DuplicatePair[];
@@ -86,7 +89,9 @@ export async function listModerationQueue(deps: ModerationDeps, account: Account
     .execute();
   // Nothing is merged automatically yet: every pending pair needs a person.
   const duplicates = await listDuplicates(deps, { status: 'pending', limit });
+  const propositions = await listPendingPropositions(deps, limit);
   return {
+    propositions,
     claims: claimRows.map((r) => {
       const check = checkClaimDomain(r.email, r);
       return {

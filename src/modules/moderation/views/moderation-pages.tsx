@@ -9,6 +9,7 @@ import { Input } from '../../../web/components/form.tsx';
 import type { FieldError } from '../../../lib/errors.ts';
 import type { ClaimResult } from '../claims.use-cases.ts';
 import type { ModerationQueue } from '../moderation.use-cases.ts';
+import { PropositionsSection } from '../../propositions/views/proposition-queue.tsx';
 
 const date = (value: string) => new Date(value).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
@@ -89,14 +90,14 @@ function Comment(p: { id: string; hint: string }) {
 }
 
 export function ModerationPage(p: ModerationPageProps) {
-  const { claims, reports, duplicates } = p.queue;
+  const { claims, reports, duplicates, propositions } = p.queue;
   return (
     <Page ctx={p.ctx} title="File de modération" noindex>
       <div class="fr-container fr-mb-6w">
         <Breadcrumb items={[{ label: 'Mon compte', href: '/compte' }, { label: 'File de modération' }]} />
         <h1>File de modération</h1>
         <p>
-          {claims.length} demande{claims.length > 1 ? 's' : ''} de gestion, {reports.length} signalement{reports.length > 1 ? 's' : ''}, {duplicates.length} doublon{duplicates.length > 1 ? 's' : ''} probable
+          {propositions.length} lieu{propositions.length > 1 ? 'x' : ''} proposé{propositions.length > 1 ? 's' : ''}, {claims.length} demande{claims.length > 1 ? 's' : ''} de gestion, {reports.length} signalement{reports.length > 1 ? 's' : ''}, {duplicates.length} doublon{duplicates.length > 1 ? 's' : ''} probable
           {duplicates.length > 1 ? 's' : ''}. Chaque décision est inscrite au journal d’audit ; la personne concernée est prévenue par e-mail.
         </p>
         {p.notice ? (
@@ -105,6 +106,8 @@ export function ModerationPage(p: ModerationPageProps) {
           </Alert>
         ) : null}
         <ProblemAlert error={p.error} errors={p.errors} />
+
+        <PropositionsSection items={propositions} csrf={p.csrf} />
 
         <h2 class="fr-mt-4w" id="revendications">
           Demandes de gestion de lieu
