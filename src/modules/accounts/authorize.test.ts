@@ -33,6 +33,15 @@ describe('authorize', () => {
     for (const role of ['gestionnaire', 'reseau', 'agent_territorial'] as const) expect(authorize(account(role, [{ kind: 'region', code: '84' }]), 'audit.read').allowed).toBe(false);
   });
 
+  it('reserves place history and reverts to moderators and administrators, even for a place one manages', () => {
+    for (const action of ['lieu.history', 'lieu.revert'] as const) {
+      expect(authorize(account('moderateur'), action, lyon).allowed).toBe(true);
+      expect(authorize(account('administrateur'), action, lyon).allowed).toBe(true);
+      expect(authorize(account('gestionnaire', [{ kind: 'lieu', code: 'lieu-a' }]), action, lyon).allowed).toBe(false);
+      expect(authorize(account('agent_territorial', [{ kind: 'region', code: '84' }]), action, lyon).allowed).toBe(false);
+    }
+  });
+
   it('throws a 403 with the French reason', () => {
     const error = (() => {
       try {

@@ -14,7 +14,7 @@ export interface AccountPrincipal {
   scopes: Scope[];
 }
 
-export type Action = 'lieu.create' | 'lieu.update' | 'lieu.unpublish' | 'audit.read';
+export type Action = 'lieu.create' | 'lieu.update' | 'lieu.unpublish' | 'audit.read' | 'lieu.history' | 'lieu.revert';
 
 /** The place concerned: its id (absent for a new one) and the codes of its territory. */
 export interface LieuTarget {
@@ -50,6 +50,8 @@ function inTerritory(scopes: Scope[], target: LieuTarget): boolean {
 export function authorize(account: AccountPrincipal, action: Action, target?: LieuTarget): Decision {
   if (account.role === 'moderateur' || account.role === 'administrateur') return { allowed: true };
   if (action === 'audit.read') return refuse('Le journal d’audit est réservé aux modérateurs et aux administrateurs.');
+  // Undoing someone else's edits is a moderation decision, even for a place one manages.
+  if (action === 'lieu.history' || action === 'lieu.revert') return refuse('L’historique des lieux et le retour à une version précédente sont réservés aux modérateurs et aux administrateurs.');
   if (!target) return refuse('Le lieu concerné est inconnu.');
   switch (account.role) {
     case 'gestionnaire':
