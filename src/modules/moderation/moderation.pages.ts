@@ -16,7 +16,6 @@ import { claimLieu } from './claims.use-cases.ts';
 import { decideClaim, decideDuplicate, decideReport, listModerationQueue, type ModerationDeps } from './moderation.use-cases.ts';
 import { registerModerationApi } from './moderation.api.ts';
 import { registerModerationHistoryPages } from './history.pages.ts';
-import { registerModerationHistoryPages } from './history.pages.ts';
 import { decideProposition } from '../propositions/propositions.use-cases.ts';
 import { ClaimPage, ModerationPage, type ModerationPageProps } from './views/moderation-pages.tsx';
 
@@ -38,7 +37,6 @@ export async function registerModerationPages(app: App, deps: AppDeps): Promise<
   app.addHook('onClose', async () => mailer.close());
   const mod: ModerationDeps = { db: deps.db, clock: deps.clock, territories: deps.territories, mailer, publicUrl };
   registerModerationApi(app, deps, mod);
-  await registerModerationHistoryPages(app, mod);
   await registerModerationHistoryPages(app, mod);
 
   await app.register(async (scope) => {
