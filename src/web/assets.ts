@@ -219,7 +219,7 @@ export function buildAssetStore(options: AssetOptions = {}): AssetStore {
     fs.readFileSync(path.join(ownAssets, 'orientation.css'), 'utf8'),
   ].join('\n'));
   store.add('dsfr.js', dsfrJs());
-  for (const file of ['app.js', 'map.js', 'orientation.js']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
+  for (const file of ['app.js', 'map.js', 'orientation.js', 'propose.js']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
   for (const file of ['embed.js', 'maillage-carte.js', 'integrer.js', 'embed.css']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
   // Observatory pages only: DSFR Chart's bar chart (a self-contained web component) and the table sorting.
   store.add('bar-chart.js', fs.readFileSync(path.join(dsfrChartDist, 'BarChart/BarChart.js')));
