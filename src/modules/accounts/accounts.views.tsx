@@ -134,6 +134,10 @@ export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
       </dl>
       {p.account.scopes.some((s) => s.kind === 'lieu') ? (
         <p>
+          <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/lieux">
+            Mes lieux : modifier, historique, valeurs des sources
+          </a>
+          <br />
           <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/fraicheur">
             Fraîcheur et complétude de mes lieux
           </a>

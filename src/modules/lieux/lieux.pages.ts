@@ -13,6 +13,7 @@ import { DomainError } from '../../lib/errors.ts';
 import { LieuPage } from './views/lieu-page.tsx';
 import { qpvItemsOfPlace } from '../qpv/qpv.repository.ts';
 import { freshnessOf } from '../freshness/freshness.ts';
+import { authorize } from '../accounts/authorize.ts';
 
 export async function renderLieuPage(
   request: FastifyRequest,
@@ -49,6 +50,7 @@ export async function renderLieuPage(
       todayIndex: (now.getDay() + 6) % 7,
       qpv,
       freshness: freshnessOf(lieu.date_maj, now, deps.config.freshness),
+      editHref: request.account && authorize(request.account, 'lieu.update', lieu).allowed ? `/compte/lieux/${lieu.id}/modifier` : undefined,
     }),
     status,
   );

@@ -76,6 +76,11 @@ export function ManagerFreshnessPage(p: { ctx: PageContext; csrf: string; places
             ) : (
               <p>Toutes les informations utiles sont renseignées.</p>
             )}
+            <p>
+              <a class="fr-link fr-icon-edit-line fr-link--icon-left" href={`/compte/lieux/${place.id}/modifier`}>
+                Modifier les informations de « {place.nom} »
+              </a>
+            </p>
             <form method="post" action={`/compte/fraicheur/${place.id}`}>
               <input type="hidden" name="_csrf" value={p.csrf} />
               <Button kind="secondary" icon="check-line">

@@ -36,6 +36,8 @@ export interface LieuPageProps {
   qpv?: QpvItem[];
   /** "Mis à jour il y a 3 mois" (freshness module); absent: the plain date. */
   freshness?: Freshness;
+  /** The edit page, when the signed-in account may update this place. */
+  editHref?: string;
 }
 
 function Hours({ lieu, hours, todayIndex }: { lieu: Lieu; hours: HorairesSummary | null; todayIndex: number }) {
@@ -66,7 +68,7 @@ function Hours({ lieu, hours, todayIndex }: { lieu: Lieu; hours: HorairesSummary
   );
 }
 
-export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex, qpv = [], freshness }: LieuPageProps) {
+export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex, qpv = [], freshness, editHref }: LieuPageProps) {
   const hasPosition = lieu.latitude !== null && lieu.longitude !== null;
   const addressLine = `${lieu.adresse}, ${lieu.code_postal} ${lieu.commune}`;
   const osmDirections = hasPosition
@@ -87,6 +89,13 @@ export function LieuPage({ ctx, lieu, hours, pageUrl, report, todayIndex, qpv = 
           ]}
         />
         <h1>{lieu.nom}</h1>
+        {editHref ? (
+          <p class="maillage-no-print">
+            <a class="fr-link fr-icon-edit-line fr-link--icon-left" href={editHref}>
+              Modifier les informations de ce lieu
+            </a>
+          </p>
+        ) : null}
         {free.includes('Gratuit') ? <Badge label="Gratuit" type="success" noIcon /> : null}
         {lieu.itinerance.includes('Itinérant') ? <Badge label="Itinérant" type="info" noIcon /> : null}
         {lieu.presentation_resume ? <p class="fr-text--lead fr-mt-2w">{lieu.presentation_resume}</p> : null}
