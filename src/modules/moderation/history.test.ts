@@ -15,6 +15,7 @@ import { mergeLieux } from '../imports/imports.duplicates.ts';
 import { createLieu, getLieu, listLieuVersions, unpublishLieu } from '../lieux/lieux.use-cases.ts';
 import { updateLieuAsAccount } from '../lieux/lieux.account-writes.ts';
 import type { Lieu } from '../lieux/lieux.schema.ts';
+import { createReport } from '../reports/reports.use-cases.ts';
 import { getLieuHistory, previewRevert, revertLieuToVersion } from './history.use-cases.ts';
 import type { ModerationDeps } from './moderation.use-cases.ts';
 
@@ -182,6 +183,15 @@ describe('history and revert pages', () => {
     expect(anonymous.statusCode).toBe(303);
     expect(anonymous.headers.location).toBe('/connexion');
     expect((await get(`/moderation/lieux/6f1e2d3c-0000-4000-8000-000000000002/historique`, moderator)).statusCode).toBe(404);
+  });
+
+  it('is reachable from the queue items that concern a place, and the queue links to the merges', async () => {
+    const { lieu } = await editedPlace();
+    await createReport(t.deps, lieu.id, { kind: 'horaires', message: 'Fermé le samedi.', email: null }, '198.51.100.8');
+    const queue = await get('/moderation', await signedIn('moderateur'));
+    expect(queue.statusCode).toBe(200);
+    expect(queue.body).toContain(`href="/moderation/lieux/${lieu.id}/historique"`);
+    expect(queue.body).toContain('href="/moderation/fusions"');
   });
 
   it('confirms with the diff first, refuses a POST without the CSRF token, then reverts', async () => {

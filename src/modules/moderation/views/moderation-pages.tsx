@@ -100,6 +100,9 @@ export function ModerationPage(p: ModerationPageProps) {
           {propositions.length} lieu{propositions.length > 1 ? 'x' : ''} proposé{propositions.length > 1 ? 's' : ''}, {claims.length} demande{claims.length > 1 ? 's' : ''} de gestion, {reports.length} signalement{reports.length > 1 ? 's' : ''}, {duplicates.length} doublon{duplicates.length > 1 ? 's' : ''} probable
           {duplicates.length > 1 ? 's' : ''}. Chaque décision est inscrite au journal d’audit ; la personne concernée est prévenue par e-mail.
         </p>
+        <p>
+          <a class="fr-link" href="/moderation/fusions">Fusions de lieux : séparer une fusion faite par erreur</a>
+        </p>
         {p.notice ? (
           <Alert type="success" role="status" small>
             <p>{p.notice}</p>
@@ -159,7 +162,8 @@ export function ModerationPage(p: ModerationPageProps) {
               </h3>
               <p class="fr-mb-1w maillage-break">{r.message}</p>
               <p class="fr-text--sm">
-                Reçu le {date(r.created_at)}. {r.reply_expected ? 'La personne a laissé son adresse : elle sera prévenue de la décision.' : 'La personne n’a pas laissé d’adresse.'}
+                Reçu le {date(r.created_at)}. {r.reply_expected ? 'La personne a laissé son adresse : elle sera prévenue de la décision.' : 'La personne n’a pas laissé d’adresse.'}{' '}
+                <a href={`/moderation/lieux/${r.lieu.id}/historique`}>Historique de {r.lieu.nom}</a>
               </p>
               <form method="post" action={`/moderation/signalements/${r.id}`}>
                 <input type="hidden" name="_csrf" value={p.csrf} />
@@ -195,10 +199,10 @@ export function ModerationPage(p: ModerationPageProps) {
                 </h3>
                 <ul class="fr-text--sm maillage-break">
                   <li>
-                    A : <a href={`/lieux/${d.lieu_a.id}`}>{d.lieu_a.nom}</a>, {d.lieu_a.adresse}, {d.lieu_a.commune}
+                    A : <a href={`/lieux/${d.lieu_a.id}`}>{d.lieu_a.nom}</a>, {d.lieu_a.adresse}, {d.lieu_a.commune} (<a href={`/moderation/lieux/${d.lieu_a.id}/historique`}>historique de A<span class="fr-sr-only"> : {d.lieu_a.nom}</span></a>)
                   </li>
                   <li>
-                    B : <a href={`/lieux/${d.lieu_b.id}`}>{d.lieu_b.nom}</a>, {d.lieu_b.adresse}, {d.lieu_b.commune}
+                    B : <a href={`/lieux/${d.lieu_b.id}`}>{d.lieu_b.nom}</a>, {d.lieu_b.adresse}, {d.lieu_b.commune} (<a href={`/moderation/lieux/${d.lieu_b.id}/historique`}>historique de B<span class="fr-sr-only"> : {d.lieu_b.nom}</span></a>)
                   </li>
                   <li>
                     Noms semblables à {Math.round(d.signals.name * 100)} %
