@@ -180,45 +180,6 @@ export async function upsertLinks(db: Db, sourceId: string, links: readonly Link
     SET lieu_id = excluded.lieu_id, last_seen_at = excluded.last_seen_at, removed_at = NULL`);
 }
 
-export interface ProvenanceWrite {
-  lieu_id: string;
-  /** The fields this run gave the place (one row each in lieu_field_provenance). */
-  fields: string[];
-}
-
-/** One array element per place, expanded to one row per field in SQL (fewer, smaller parameters). */
-export async function upsertProvenance(db: Db, sourceId: string, runId: string, rows: readonly ProvenanceWrite[], now: Date): Promise<void> {
-  for (let start = 0; start < rows.length; start += chunkSize) {
-    const chunk = rows.slice(start, start + chunkSize);
-    await sql`INSERT INTO lieu_field_provenance (lieu_id, field, source_id, run_id, updated_at)
-      SELECT t.lieu_id, f.field, ${sourceId}::uuid, ${runId}::uuid, ${now.toISOString()}::timestamptz
-      FROM unnest(${chunk.map((p) => p.lieu_id)}::uuid[], ${chunk.map((p) => p.fields.join(SEPARATOR))}::text[]) AS t(lieu_id, fields),
-        unnest(string_to_array(t.fields, ${SEPARATOR})) AS f(field)
-      ON CONFLICT (lieu_id, field) DO UPDATE SET source_id = excluded.source_id, run_id = excluded.run_id, updated_at = excluded.updated_at`.execute(db);
-  }
-}
-
-/** Places whose values the conflict rules decided: their provenance rows are replaced by these. */
-export async function replaceProvenance(
-  db: Db,
-  runId: string,
-  lieuIds: readonly string[],
-  rows: readonly { lieu_id: string; field: string; source_id: string; updated_at: Date }[],
-): Promise<void> {
-  for (let start = 0; start < lieuIds.length; start += chunkSize) {
-    const chunk = lieuIds.slice(start, start + chunkSize);
-    await sql`DELETE FROM lieu_field_provenance WHERE lieu_id = any(${chunk}::uuid[])`.execute(db);
-  }
-  const columns: Column<(typeof rows)[number]>[] = [
-    { name: 'lieu_id', kind: 'uuid', value: (p) => p.lieu_id },
-    { name: 'field', kind: 'text', value: (p) => p.field },
-    { name: 'source_id', kind: 'uuid', value: (p) => p.source_id },
-    { name: 'run_id', kind: 'uuid', value: () => runId, constant: true },
-    { name: 'updated_at', kind: 'timestamptz', value: (p) => p.updated_at },
-  ];
-  await insertRows(db, 'lieu_field_provenance', columns, rows);
-}
-
 export interface ImportRowWrite {
   external_id: string;
   content_hash: string;

@@ -35,6 +35,8 @@ export interface PairScore {
 export const mergeThreshold = 85;
 export const reviewThreshold = 60;
 export const candidateRadiusM = 100;
+/** Beyond this distance two places with unlike addresses are different buildings. */
+export const farApartM = 300;
 
 const weights = { name: 40, address: 20, distance: 15, pivot: 10, phone: 10, email: 5 };
 
@@ -83,13 +85,38 @@ export function dice(a: string, b: string): number {
 }
 
 export function nameSimilarity(a: string, b: string): number {
-  const ta = nameTokens(a);
-  const tb = nameTokens(b);
-  const setA = new Set(ta);
-  const setB = new Set(tb);
-  const inter = [...setA].filter((w) => setB.has(w)).length;
-  const jaccard = setA.size + setB.size - inter === 0 ? 1 : inter / (setA.size + setB.size - inter);
-  return Math.max(jaccard, dice([...ta].sort().join(' '), [...tb].sort().join(' ')));
+  return nameSimilarityOf(nameFeatures(a), nameFeatures(b));
+}
+
+interface NameFeatures {
+  words: Set<string>;
+  bigrams: Map<string, number>;
+}
+
+function nameFeatures(nom: string): NameFeatures {
+  const tokens = nameTokens(nom);
+  return { words: new Set(tokens), bigrams: bigrams([...tokens].sort().join(' ')) };
+}
+
+/** Sørensen–Dice of two bigram maps (see dice). */
+function diceOf(x: Map<string, number>, y: Map<string, number>, bothEmpty: boolean): number {
+  if (bothEmpty) return 1;
+  let common = 0;
+  let total = 0;
+  for (const [k, n] of x) {
+    common += Math.min(n, y.get(k) ?? 0);
+    total += n;
+  }
+  for (const n of y.values()) total += n;
+  return total === 0 ? 0 : (2 * common) / total;
+}
+
+function nameSimilarityOf(a: NameFeatures, b: NameFeatures): number {
+  let inter = 0;
+  for (const w of a.words) if (b.words.has(w)) inter++;
+  const union = a.words.size + b.words.size - inter;
+  const jaccard = union === 0 ? 1 : inter / union;
+  return Math.max(jaccard, diceOf(a.bigrams, b.bigrams, a.words.size === 0 && b.words.size === 0));
 }
 
 function addressParts(adresse: string): { number: string | null; street: string } {
@@ -99,11 +126,24 @@ function addressParts(adresse: string): { number: string | null; street: string 
   return { number, street: rest.join(' ') };
 }
 
-export function addressSimilarity(a: string, b: string): number {
-  const x = addressParts(a);
-  const y = addressParts(b);
+interface AddressFeatures {
+  number: string | null;
+  street: string;
+  bigrams: Map<string, number>;
+}
+
+function addressFeatures(adresse: string): AddressFeatures {
+  const parts = addressParts(adresse);
+  return { ...parts, bigrams: bigrams(parts.street) };
+}
+
+function addressSimilarityOf(x: AddressFeatures, y: AddressFeatures): number {
   if (x.number && y.number && x.number !== y.number) return 0;
-  return dice(x.street, y.street);
+  return diceOf(x.bigrams, y.bigrams, x.street === '' && y.street === '');
+}
+
+export function addressSimilarity(a: string, b: string): number {
+  return addressSimilarityOf(addressFeatures(a), addressFeatures(b));
 }
 
 function phoneKey(phone: string | null): string | null {
@@ -115,18 +155,62 @@ function hasPosition(r: DedupRecord): r is DedupRecord & { latitude: number; lon
   return r.latitude !== null && r.longitude !== null && !r.position_approximate;
 }
 
+/**
+ * What scoring reads of a record, computed once per record rather than once per pair
+ * (normalising and cutting names and addresses into bigrams is most of a pair's cost).
+ */
+export interface DedupFeatures {
+  record: DedupRecord;
+  name: NameFeatures;
+  address: AddressFeatures;
+  located: boolean;
+  pivot: string | null;
+  phone: string | null;
+  emails: string[];
+}
+
+export function dedupFeatures(record: DedupRecord): DedupFeatures {
+  return {
+    record,
+    name: nameFeatures(record.nom),
+    address: addressFeatures(record.adresse),
+    located: hasPosition(record),
+    pivot: isRealPivot(record.pivot) ? record.pivot : null,
+    phone: phoneKey(record.telephone),
+    emails: record.courriels.map((e) => e.toLowerCase()),
+  };
+}
+
+/** Metres between two located records (null when either position says nothing about the building). */
+export function distanceM(a: DedupFeatures, b: DedupFeatures): number | null {
+  return a.located && b.located ? distanceKm(a.record as { latitude: number; longitude: number }, b.record as { latitude: number; longitude: number }) * 1000 : null;
+}
+
+/**
+ * True when scoreFeatures would call the pair distinct by its "different buildings" rule
+ * alone (far apart, unlike addresses): a cheap test that spares scoring most pairs of a
+ * big town.
+ */
+export function differentBuildings(a: DedupFeatures, b: DedupFeatures): boolean {
+  const d = distanceM(a, b);
+  return d !== null && d > farApartM && addressSimilarityOf(a.address, b.address) < 0.8;
+}
+
 export function scorePair(a: DedupRecord, b: DedupRecord): PairScore {
-  const name = nameSimilarity(a.nom, b.nom);
-  const address = addressSimilarity(a.adresse, b.adresse);
-  const distanceM = hasPosition(a) && hasPosition(b) ? distanceKm(a, b) * 1000 : null;
-  const pivot = isRealPivot(a.pivot) && isRealPivot(b.pivot)
-    ? a.pivot === b.pivot ? 'same' : a.pivot.slice(0, 9) === b.pivot.slice(0, 9) ? 'same_siren' : 'different'
+  return scoreFeatures(dedupFeatures(a), dedupFeatures(b));
+}
+
+export function scoreFeatures(fa: DedupFeatures, fb: DedupFeatures): PairScore {
+  const a = fa.record;
+  const b = fb.record;
+  const name = nameSimilarityOf(fa.name, fb.name);
+  const address = addressSimilarityOf(fa.address, fb.address);
+  const distanceM = fa.located && fb.located ? distanceKm(a as { latitude: number; longitude: number }, b as { latitude: number; longitude: number }) * 1000 : null;
+  const pivot = fa.pivot !== null && fb.pivot !== null
+    ? fa.pivot === fb.pivot ? 'same' : fa.pivot.slice(0, 9) === fb.pivot.slice(0, 9) ? 'same_siren' : 'different'
     : 'unknown';
-  const pa = phoneKey(a.telephone);
-  const pb = phoneKey(b.telephone);
-  const phone = pa && pb ? pa === pb : null;
-  const ea = a.courriels.map((e) => e.toLowerCase());
-  const email = ea.length && b.courriels.length ? b.courriels.some((e) => ea.includes(e.toLowerCase())) : null;
+  const phone = fa.phone && fb.phone ? fa.phone === fb.phone : null;
+  const email = fa.emails.length && fb.emails.length ? fb.emails.some((e) => fa.emails.includes(e)) : null;
 
   let sum = weights.name * name + weights.address * address;
   let weight = weights.name + weights.address;
@@ -152,7 +236,7 @@ export function scorePair(a: DedupRecord, b: DedupRecord): PairScore {
   let decision: DedupDecision = score >= mergeThreshold ? 'merge' : score >= reviewThreshold ? 'review' : 'distinct';
   let reason: string | undefined;
   // Different buildings: two branches of one organisation, never the same place.
-  if (distanceM !== null && distanceM > 300 && address < 0.8) decision = 'distinct';
+  if (distanceM !== null && distanceM > farApartM && address < 0.8) decision = 'distinct';
   // Same building, different names: a mairie and its médiathèque are two places.
   if (decision === 'merge' && name < 0.5) {
     decision = 'review';

@@ -21,6 +21,7 @@ import { combineStates, mergeFields, type MergeField } from './imports.merge.ts'
 import { contributionRows, loadMergeStates, replaceContributions, type ContributionRow } from './imports.merge.repository.ts';
 import './imports.merge.tables.ts';
 import './imports.tables.ts';
+import { replaceProvenance } from './imports.provenance.ts';
 
 export type DuplicatesDeps = LieuxDeps;
 
@@ -176,8 +177,7 @@ async function storedProvenance(db: Kysely<Database>, lieuId: string): Promise<P
 }
 
 async function writeProvenance(db: Kysely<Database>, lieuId: string, rows: ProvenanceRow[]): Promise<void> {
-  await db.deleteFrom('lieu_field_provenance').where('lieu_id', '=', lieuId).execute();
-  if (rows.length) await db.insertInto('lieu_field_provenance').values(rows.map((r) => ({ ...r, lieu_id: lieuId, updated_at: new Date(r.updated_at) }))).execute();
+  await replaceProvenance(db, [lieuId], rows.map((r) => ({ ...r, lieu_id: lieuId, updated_at: new Date(r.updated_at) })));
 }
 
 /**

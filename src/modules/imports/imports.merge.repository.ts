@@ -7,6 +7,7 @@ import type { Database, LieuRow } from '../../db/database.ts';
 import { isEmptyValue, mergeFields, type Contribution, type MergeField, type MergeResult, type MergeState, type MergeValue, type Origin } from './imports.merge.ts';
 import './imports.merge.tables.ts';
 import './imports.tables.ts';
+import { replaceProvenance } from './imports.provenance.ts';
 
 type Db = Kysely<Database>;
 
@@ -135,11 +136,10 @@ export async function replaceContributions(db: Db, lieuIds: readonly string[], r
  */
 export async function saveMergeResult(db: Db, lieuId: string, result: Pick<MergeResult, 'contributions' | 'provenance'>, runId: string): Promise<void> {
   await replaceContributions(db, [lieuId], contributionRows(lieuId, result.contributions, runId));
-  await db.deleteFrom('lieu_field_provenance').where('lieu_id', '=', lieuId).execute();
   const provenance = mergeFields.flatMap((field) => {
     const first = result.provenance[field]?.[0];
     if (!first || first.origin.kind !== 'source') return [];
     return [{ lieu_id: lieuId, field, source_id: first.origin.id, run_id: runId, updated_at: first.at }];
   });
-  if (provenance.length) await db.insertInto('lieu_field_provenance').values(provenance).execute();
+  await replaceProvenance(db, [lieuId], provenance);
 }

@@ -17,7 +17,8 @@ import type { LieuValue } from '../lieux/lieux.schema.ts';
 import { validateLieu } from '../lieux/lieux.validation.ts';
 import type { Territories } from '../territories/territories.types.ts';
 import type { Source } from '../sources/sources.use-cases.ts';
-import type { ChangeWrite, ImportRowWrite, LinkWrite, ProvenanceWrite, VersionWrite } from './imports.bulk-write.ts';
+import type { ChangeWrite, ImportRowWrite, LinkWrite, VersionWrite } from './imports.bulk-write.ts';
+import type { SourceFields } from './imports.provenance.ts';
 import { checkPosition, type GeocodedPosition } from './imports.coordinates.ts';
 import type { DedupIndex } from './imports.dedup-index.ts';
 import { isRealPivot, type DedupRecord } from './imports.dedup.ts';
@@ -177,7 +178,7 @@ export interface ApplyPlan {
   versions: VersionWrite[];
   changes: ChangeWrite[];
   links: LinkWrite[];
-  provenance: ProvenanceWrite[];
+  provenance: SourceFields[];
   importRows: ImportRowWrite[];
   /** Places whose standard fields this run set or changed (scored for duplicates). */
   touched: Set<string>;

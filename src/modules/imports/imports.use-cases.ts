@@ -24,6 +24,7 @@ import { readSourceFile, type ImportFormat, type ReadResult } from './imports.re
 import type { Geocoder } from './imports.geocoder.ts';
 import { emptyGeocodingReport, geocodeRecords, type GeocodingReport, type GeocodingResult } from './imports.geocoding.ts';
 import { loadMergeStates, replaceContributions } from './imports.merge.repository.ts';
+import { recordSourceFields, replaceProvenance } from './imports.provenance.ts';
 import { carryRowsOver, fileHash, problemsOfRejectedRows, sameFileAsLastRun } from './imports.same-file.ts';
 import * as repo from './imports.repository.ts';
 import { upsertConflicts } from './imports.conflicts.ts';
@@ -218,9 +219,9 @@ async function importInTransaction(
   await bulk.insertVersions(db, versions, { kind: actor.kind, id: actor.id ?? null }, now);
   await bulk.insertChanges(db, changes, now);
   await bulk.upsertLinks(db, source.id, plan.links, now);
-  await bulk.upsertProvenance(db, source.id, runId, plan.provenance, now);
+  await recordSourceFields(db, source.id, runId, plan.provenance, now, new Set(currentRows.keys()));
   await replaceContributions(db, plan.ruledPlaces, plan.contributions.map((c) => ({ ...c, run_id: runId })));
-  await bulk.replaceProvenance(db, runId, plan.ruledPlaces, plan.ruledProvenance);
+  await replaceProvenance(db, plan.ruledPlaces, plan.ruledProvenance.map((p) => ({ ...p, run_id: runId })));
   await bulk.upsertImportRows(db, source.id, runId, [...prepared.rejectedRows, ...plan.importRows]);
   await upsertConflicts(db, source.id, runId, plan.conflicts, now);
   stages.lap('write');
