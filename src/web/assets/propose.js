@@ -199,7 +199,7 @@ function enhanceAddress(input) {
   list.setAttribute('role', 'listbox');
   list.setAttribute('aria-label', 'Adresses suggérées');
   list.hidden = true;
-  input.closest('.fr-input-group')?.appendChild(list) ?? wrapper.appendChild(list);
+  (input.closest('.fr-input-group') ?? wrapper).appendChild(list);
   const status = document.createElement('p');
   status.className = 'fr-sr-only';
   status.id = `${input.id}-statut`;
