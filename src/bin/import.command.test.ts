@@ -103,10 +103,12 @@ describe('maillage import / sources (functions)', () => {
   it('syncs a source from its URL, served locally', async () => {
     await sourcesAdd(deps, 'bzh', { producer: 'Région Bretagne', location: `${baseUrl}/lieux.json` }, out);
     lines = [];
-    await sourcesSync(deps, 'bzh', {}, out);
+    // The feed is on 127.0.0.1: refused unless private addresses are allowed (MAILLAGE_SOURCES_ALLOW_PRIVATE).
+    await expect(sourcesSync(deps, 'bzh', {}, out)).rejects.toThrow(/a échoué : Cette adresse pointe vers un réseau privé : 127\.0\.0\.1/);
+    await sourcesSync({ ...deps, allowPrivateAddresses: true }, 'bzh', {}, out);
     expect(lines.join('')).toMatch(/nouveaux lieux\s+2\n/);
     await sourcesAdd(deps, 'absente', { producer: 'X', location: `${baseUrl}/absent.json` }, out);
-    await expect(sourcesSync(deps, 'absente', {}, out)).rejects.toThrow(new ImportFileError(`Le téléchargement de « ${baseUrl}/absent.json » a échoué : réponse HTTP 404.`));
+    await expect(sourcesSync({ ...deps, allowPrivateAddresses: true }, 'absente', {}, out)).rejects.toThrow(new ImportFileError(`Le téléchargement de « ${baseUrl}/absent.json » a échoué : réponse HTTP 404.`));
   });
 });
 

@@ -23,7 +23,7 @@ export const triggerLabels: Record<SyncJob['trigger'], string> = { schedule: 'pl
 
 export function formatJob(sourceName: string, job: SyncJob): string {
   const retry = job.status === 'queued' && job.attempts > 0 ? ` · nouvelle tentative à partir du ${date(job.start_after)}` : '';
-  const outcome = job.error ? ` · ${job.error}` : job.run_id ? ` · import ${job.run_id}` : '';
+  const outcome = job.summary ? ` · ${job.summary}` : job.run_id ? ` · import ${job.run_id}` : '';
   return `${sourceName} · ${jobStatusLabels[job.status]} · ${triggerLabels[job.trigger]} · tentatives ${job.attempts}/${job.max_attempts} · créée le ${date(job.created_at)}${retry}${outcome}\n`;
 }
 
@@ -62,8 +62,8 @@ export async function jobsRunDue(deps: AppDeps, out: Output): Promise<void> {
   await withJobs(deps, async (jobs) => {
     const due = await enqueueDueSyncs(deps, jobs, deps.clock.now());
     if (due.enqueued.length) out(`Planifiées et mises en file : ${due.enqueued.join(', ')}\n`);
-    const done = await processAvailableJobs({ ...deps, dataDir: deps.config.dataDir }, jobs);
-    out(`Synchronisations exécutées : ${done.succeeded} réussie(s), ${done.failed} échouée(s) (les échecs sont retentés plus tard, voir « maillage jobs list »).\n`);
+    const done = await processAvailableJobs({ ...deps, dataDir: deps.config.dataDir, allowPrivateAddresses: deps.config.sourcesAllowPrivate }, jobs);
+    out(`Synchronisations exécutées : ${done.succeeded} réussie(s), ${done.failed} échouée(s) (les échecs réseau sont retentés plus tard, voir « maillage jobs list »).\n`);
   });
 }
 

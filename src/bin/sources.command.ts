@@ -1,8 +1,10 @@
 // `maillage sources add|list|show|sync`: the feeds Maillage federates. `sync` imports a
-// source from its saved location (a file path, or an http(s) URL fetched with `fetch`).
+// source from its saved location (a file path, or an http(s) URL fetched with guardedFetch:
+// public addresses only unless MAILLAGE_SOURCES_ALLOW_PRIVATE).
 import type { Command } from 'commander';
 import type { Config } from '../server/config.ts';
 import { withPlatform } from './with-platform.ts';
+import { guardedFetchWith } from '../lib/guarded-fetch.ts';
 import { ImportFileError } from '../modules/imports/imports.errors.ts';
 import { runImport, type ImportDeps } from '../modules/imports/imports.use-cases.ts';
 import { addSource, getSource, listSourceRuns, listSources, type NewSource } from '../modules/sources/sources.use-cases.ts';
@@ -72,7 +74,7 @@ export async function sourcesShow(deps: Pick<ImportDeps, 'db'>, name: string, ou
 }
 
 /** Fetches or reads the source's saved location. */
-export async function fetchLocation(location: string, fetchImpl: typeof fetch = fetch): Promise<Uint8Array> {
+export async function fetchLocation(location: string, fetchImpl: typeof fetch = guardedFetchWith({ allowPrivate: false })): Promise<Uint8Array> {
   if (!/^https?:\/\//i.test(location)) return readInputFile(location);
   let response: Response;
   try {
@@ -84,10 +86,10 @@ export async function fetchLocation(location: string, fetchImpl: typeof fetch = 
   return new Uint8Array(await response.arrayBuffer());
 }
 
-export async function sourcesSync(deps: ImportDeps, name: string, options: { dryRun?: boolean }, out: Output, fetchImpl?: typeof fetch): Promise<void> {
+export async function sourcesSync(deps: ImportDeps & { allowPrivateAddresses?: boolean }, name: string, options: { dryRun?: boolean }, out: Output, fetchImpl?: typeof fetch): Promise<void> {
   const source = await getSource(deps, name);
   if (!source.location) throw new ImportFileError(`La source « ${name} » n’a pas d’emplacement : importez un fichier avec « maillage import FICHIER --source ${name} ».`);
-  const bytes = await fetchLocation(source.location, fetchImpl);
+  const bytes = await fetchLocation(source.location, fetchImpl ?? guardedFetchWith({ allowPrivate: deps.allowPrivateAddresses === true }));
   const report = await runImport(deps, { source: name, bytes, fileName: source.location, dryRun: options.dryRun, onProgress: progressPrinter() });
   out(formatSummary(report, source.location));
 }
@@ -124,5 +126,5 @@ export function addSourcesCommands(program: Command, config: () => Config): void
     .description('importe une source depuis son emplacement (fichier ou URL)')
     .argument('<nom>', 'nom de la source')
     .option('--dry-run', 'simule sans rien enregistrer')
-    .action((name: string, options: { dryRun?: boolean }) => withPlatform(config(), (deps) => sourcesSync(deps, name, options, out)));
+    .action((name: string, options: { dryRun?: boolean }) => withPlatform(config(), (deps) => sourcesSync({ ...deps, allowPrivateAddresses: deps.config.sourcesAllowPrivate }, name, options, out)));
 }

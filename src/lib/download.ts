@@ -57,7 +57,8 @@ export async function downloadToFile(options: DownloadOptions): Promise<Download
   } catch (error) {
     if (error instanceof DownloadError) throw error;
     const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-    throw new DownloadError(`${label} : téléchargement impossible depuis ${url} (${cause}) ; le fichier précédent est conservé.`);
+    // The cause stays attached: callers tell a refused address or a too large file from a network failure.
+    throw new DownloadError(`${label} : téléchargement impossible depuis ${url} (${cause}) ; le fichier précédent est conservé.`, { cause: error });
   }
 
   let content: Uint8Array | string;

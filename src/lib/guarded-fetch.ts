@@ -174,7 +174,10 @@ export async function sourceUrlProblem(url: string, options: Pick<GuardedFetchOp
   }
   if (options.allowPrivate) return null;
   try {
-    await publicAddressesOf(parsed.hostname, options.resolve, options.policy);
+    // A slow resolver must not hold the form: past 3 s, the sync's own check will do.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, 3_000)));
+    await Promise.race([publicAddressesOf(parsed.hostname, options.resolve, options.policy), late]).finally(() => clearTimeout(timer));
     return null;
   } catch (error) {
     if (error instanceof PrivateAddressError) return error.message;

@@ -40,6 +40,11 @@ export interface Config {
   geocoderUrl: string | null;
   /** Scheduled source syncs (`MAILLAGE_JOBS`): `serve` runs the worker and the scheduler when enabled. */
   jobs: { enabled: boolean; retryLimit: number; retryDelaySeconds: number };
+  /**
+   * `MAILLAGE_SOURCES_ALLOW_PRIVATE` (default false): source URLs may point to loopback, private
+   * or link-local addresses. Off, the server refuses them (SSRF); on for intranet feeds and tests.
+   */
+  sourcesAllowPrivate: boolean;
   /** Freshness of places (months since date_maj) and reminder e-mails to their managers. */
   freshness: { staleMonths: number; oldMonths: number; reminderIntervalDays: number; linkValidityDays: number };
   /** ProConnect (OpenID Connect sign-in of public agents); null: not offered (MAILLAGE_PROCONNECT_ISSUER unset). */
@@ -170,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       retryLimit: parseCount('MAILLAGE_JOBS_RETRY_LIMIT', env.MAILLAGE_JOBS_RETRY_LIMIT, 3, 20),
       retryDelaySeconds: parseCount('MAILLAGE_JOBS_RETRY_DELAY', env.MAILLAGE_JOBS_RETRY_DELAY, 60, 86_400),
     },
+    sourcesAllowPrivate: parseBoolean('MAILLAGE_SOURCES_ALLOW_PRIVATE', env.MAILLAGE_SOURCES_ALLOW_PRIVATE, false),
     freshness: {
       staleMonths: parseCount('MAILLAGE_FRAICHEUR_A_VERIFIER_MOIS', env.MAILLAGE_FRAICHEUR_A_VERIFIER_MOIS, 6, 120),
       oldMonths: parseCount('MAILLAGE_FRAICHEUR_ANCIENNE_MOIS', env.MAILLAGE_FRAICHEUR_ANCIENNE_MOIS, 12, 240),

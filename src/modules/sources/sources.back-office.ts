@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../lib/errors.ts';
+import { sourceUrlProblem } from '../../lib/guarded-fetch.ts';
+import type { Resolver } from '../../lib/public-address.ts';
 import { assertSourceAuthorized, type AccountPrincipal } from '../accounts/authorize.ts';
 import { importErrorsCsv } from '../imports/imports.use-cases.ts';
 import * as repo from './sources.repository.ts';
@@ -17,6 +19,10 @@ export interface BackOfficeDeps {
   clock: Clock;
   /** Uploaded feeds are kept under `<dataDir>/sources/<name>/`. */
   dataDir: string;
+  /** MAILLAGE_SOURCES_ALLOW_PRIVATE: a URL may point to a private or loopback address (false when absent). */
+  allowPrivateAddresses?: boolean;
+  /** Name resolution of URL hosts (tests). */
+  resolve?: Resolver;
 }
 
 export interface UploadedFile {
@@ -58,7 +64,8 @@ export async function sourceByIdFor(deps: Pick<BackOfficeDeps, 'db'>, account: A
 
 /**
  * Creates a source from the back-office form. Its location is an http(s) URL or an uploaded
- * file (never a path on the server). A réseau account gets the new source in its scope.
+ * file (never a path on the server) on a public address (the sync checks it again at each
+ * connection). A réseau account gets the new source in its scope.
  */
 export async function createSourceAs(deps: BackOfficeDeps, account: AccountPrincipal, form: SourceForm): Promise<Source> {
   assertSourceAuthorized(account, 'source.create');
@@ -67,6 +74,10 @@ export async function createSourceAs(deps: BackOfficeDeps, account: AccountPrinc
   const errors: FieldError[] = [];
   if (url && upload) errors.push({ field: 'location', message: 'Indiquez une URL ou déposez un fichier, pas les deux.' });
   if (url && !/^https?:\/\/[^\s/]+/i.test(url)) errors.push({ field: 'location', value: url, message: 'L’emplacement doit être une adresse web commençant par https:// (ou http://).' });
+  else if (url) {
+    const problem = await sourceUrlProblem(url, { allowPrivate: deps.allowPrivateAddresses === true, resolve: deps.resolve });
+    if (problem) errors.push({ field: 'location', value: url, message: problem });
+  }
   const checked = validateNewSource({ ...form, location: url });
   if (!checked.ok) errors.push(...checked.errors);
   if (errors.length > 0) throw new ValidationError(errors, 'La source n’a pas été créée : certains champs ne sont pas valides.');

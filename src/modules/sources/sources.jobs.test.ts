@@ -1,5 +1,7 @@
 // Scheduled and on-demand syncs as pg-boss jobs, against a real migrated database (PGlite, or
-// PostgreSQL with DATABASE_URL) and a local HTTP server on 127.0.0.1 serving the feeds.
+// PostgreSQL with DATABASE_URL) and a local HTTP server on 127.0.0.1 serving the feeds: the
+// syncs run with private addresses allowed (MAILLAGE_SOURCES_ALLOW_PRIVATE), except where the
+// refusal itself is tested.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +13,10 @@ import type { DbHandle } from '../../db/kysely.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { createTerritories } from '../territories/territories.use-cases.ts';
 import { addSource, getSource } from './sources.use-cases.ts';
-import { closeSourceJobs, enqueueDueSyncs, enqueueSync, listSyncJobs, openSourceJobs, processAvailableJobs, type SourceJobs, type SyncDeps } from './sources.jobs.ts';
+import { closeSourceJobs, enqueueDueSyncs, enqueueSync, listSyncJobs, openSourceJobs, processAvailableJobs, startSyncWorker, syncQueue, type SourceJobs, type SyncDeps, type SyncJob } from './sources.jobs.ts';
+import { createSourceAs } from './sources.back-office.ts';
+import type { AccountPrincipal } from '../accounts/authorize.ts';
+import type { Resolver } from '../../lib/public-address.ts';
 
 const territories = createTerritories({ referenceDir: path.resolve('../shared/data') });
 const header = 'id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,date_maj,services';
@@ -35,7 +40,7 @@ const now = { value: new Date('2025-03-01T12:00:00Z') };
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  deps = { db: handle.db, clock: { now: () => new Date(now.value) }, territories, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-jobs-')) };
+  deps = { db: handle.db, clock: { now: () => new Date(now.value) }, territories, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-jobs-')), allowPrivateAddresses: true };
   jobs = await openSourceJobs(handle.db, { retryLimit: 2, retryDelaySeconds: 1 });
   server = http.createServer(async (request, response) => {
     hits.set(request.url!, (hits.get(request.url!) ?? 0) + 1);
@@ -45,6 +50,14 @@ beforeAll(async () => {
       if (request.url === '/lent.csv' && !slowReleased) await new Promise<void>((resolve) => (releaseSlow = resolve));
       if (request.url === '/panne.csv') {
         response.writeHead(503).end('maintenance');
+        return;
+      }
+      if (request.url === '/colonnes.csv') {
+        response.writeHead(200, { 'content-type': 'text/csv' }).end('identifiant;libelle\n1;EPN');
+        return;
+      }
+      if (request.url === '/tout-rejete.csv') {
+        response.writeHead(200, { 'content-type': 'text/csv' }).end(`${header}\nz1,21580194700019,Sans commune,,,,,,,2024-05-02,`);
         return;
       }
       response.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }).end(feed);
@@ -143,10 +156,14 @@ describe('sync jobs', () => {
       job = (await listSyncJobs(handle.db, jobs, added.id))[0]!;
       expect(job.attempts).toBe(attempt);
       expect(job.error).toMatch(/^Source « panne » : le serveur a répondu HTTP 503 pour http:\/\/127\.0\.0\.1:\d+\/panne\.csv/);
+      expect(job.failure).toBe('network');
       if (attempt < 3) {
         expect(job.status).toBe('queued');
+        const at = new Date(job.start_after).toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+        expect(job.summary).toBe(`Échec réseau — nouvelle tentative à ${at} : ${job.error!.replace(/\.$/, '')}.`);
         delays.push(new Date(job.start_after).getTime() - before);
       } else {
+        expect(job.summary).toMatch(/^Échec réseau — plus de nouvelle tentative après 3 essais : Source « panne » : le serveur a répondu HTTP 503/);
         expect(job.status).toBe('failed');
         expect(job.finished_at).not.toBeNull();
       }
@@ -185,5 +202,92 @@ describe('sync jobs', () => {
     expect(await processAvailableJobs(deps, jobs)).toEqual({ succeeded: 0, failed: 1 });
     const [job] = await listSyncJobs(handle.db, jobs, added.id);
     expect(job!.error).toBe(`Source « fichier-absent » : lecture impossible de « ${path.join(deps.dataDir, 'absent.csv')} » (le fichier n’existe pas).`);
+  });
+});
+
+describe('failures that a retry cannot fix', () => {
+  const runsOf = (sourceId: string) => handle.db.selectFrom('import_runs').select(['status', 'error', 'read', 'rejected']).where('source_id', '=', sourceId).execute();
+
+  it('fails a file with unknown columns at once, saying it will not be retried, in the job and the run', async () => {
+    const added = await addSource(deps, { name: 'colonnes', producer: 'Réseau', location: `${base}/colonnes.csv` });
+    await enqueueSync(jobs, added, 'manual');
+    expect(await processAvailableJobs(deps, jobs)).toEqual({ succeeded: 0, failed: 1 });
+    const [job] = await listSyncJobs(handle.db, jobs, added.id);
+    expect(job).toMatchObject({ status: 'failed', attempts: 1, failure: 'file' });
+    expect(job!.error).toMatch(/^Colonnes non reconnues \(identifiant, libelle\)/);
+    expect(job!.summary).toMatch(/^Fichier invalide : Colonnes non reconnues \(identifiant, libelle\) .* — pas de nouvelle tentative\.$/);
+    expect(job!.finished_at).not.toBeNull();
+    // Nothing waits for a retry, even once its delay would have passed.
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(await processAvailableJobs(deps, jobs)).toEqual({ succeeded: 0, failed: 0 });
+    expect(hits.get('/colonnes.csv')).toBe(1);
+    const runs = await runsOf(added.id);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'failed' });
+    expect(runs[0]!.error).toBe(job!.summary);
+  });
+
+  it('fails a file whose every row is rejected at once, and records its run as failed', async () => {
+    const added = await addSource(deps, { name: 'tout-rejete', producer: 'Réseau', location: `${base}/tout-rejete.csv` });
+    await enqueueSync(jobs, added, 'manual');
+    expect(await processAvailableJobs(deps, jobs)).toEqual({ succeeded: 0, failed: 1 });
+    const [job] = await listSyncJobs(handle.db, jobs, added.id);
+    expect(job).toMatchObject({ status: 'failed', attempts: 1, failure: 'file', error: 'La seule ligne du fichier n’est pas utilisable (détail dans les erreurs de l’import).' });
+    expect(job!.summary).toBe('Fichier invalide : La seule ligne du fichier n’est pas utilisable (détail dans les erreurs de l’import) — pas de nouvelle tentative.');
+    const runs = await runsOf(added.id);
+    expect(runs).toEqual([{ status: 'failed', error: 'Fichier invalide : la seule ligne du fichier n’est pas utilisable (détail dans les erreurs de l’import) — pas de nouvelle tentative.', read: 1, rejected: 1 }]);
+  });
+
+  it('refuses a loopback URL at sync time unless private addresses are allowed, and does not retry', async () => {
+    const added = await addSource(deps, { name: 'boucle', producer: 'Réseau', location: `${base}/boucle.csv` });
+    await enqueueSync(jobs, added, 'manual');
+    expect(await processAvailableJobs({ ...deps, allowPrivateAddresses: false }, jobs)).toEqual({ succeeded: 0, failed: 1 });
+    const [job] = await listSyncJobs(handle.db, jobs, added.id);
+    expect(job).toMatchObject({ status: 'failed', attempts: 1, failure: 'address' });
+    expect(job!.error).toBe('Cette adresse pointe vers un réseau privé : 127.0.0.1, adresse de bouclage (la machine elle-même).');
+    expect(job!.summary).toBe('Cette adresse pointe vers un réseau privé : 127.0.0.1, adresse de bouclage (la machine elle-même) — pas de nouvelle tentative.');
+    expect(hits.get('/boucle.csv')).toBeUndefined();
+    // Allowed (MAILLAGE_SOURCES_ALLOW_PRIVATE=true): the same source syncs.
+    await enqueueSync(jobs, added, 'manual');
+    expect(await processAvailableJobs(deps, jobs)).toEqual({ succeeded: 1, failed: 0 });
+    expect(hits.get('/boucle.csv')).toBe(1);
+  });
+
+  it('the worker of `maillage serve` does not retry a wrong file either', async () => {
+    const added = await addSource(deps, { name: 'colonnes-worker', producer: 'Réseau', location: `${base}/colonnes.csv` });
+    await startSyncWorker(deps, jobs, 0.5);
+    try {
+      await enqueueSync(jobs, added, 'manual');
+      let job: SyncJob | undefined;
+      const end = Date.now() + 15_000;
+      while (Date.now() < end) {
+        job = (await listSyncJobs(handle.db, jobs, added.id))[0];
+        if (job?.status === 'failed' || job?.status === 'succeeded' || (job?.attempts ?? 0) > 1) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(job).toMatchObject({ status: 'failed', attempts: 1, max_attempts: 1, failure: 'file' });
+      expect(job!.summary).toMatch(/^Fichier invalide : Colonnes non reconnues .* — pas de nouvelle tentative\.$/);
+    } finally {
+      await jobs.boss.offWork(syncQueue);
+    }
+  }, 30_000);
+});
+
+describe('sources saved from the back-office', () => {
+  const admin: AccountPrincipal = { id: '00000000-0000-4000-8000-0000000000aa', role: 'administrateur', scopes: [] };
+
+  it('refuses a URL pointing to a private address, naming the field, and accepts it when allowed', async () => {
+    const form = { producer: 'Réseau', location: 'http://10.0.0.8/lieux.csv' };
+    const error = await createSourceAs({ ...deps, allowPrivateAddresses: false }, admin, { ...form, name: 'intranet' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).errors).toEqual([{ field: 'location', value: 'http://10.0.0.8/lieux.csv', message: 'Cette adresse pointe vers un réseau privé : 10.0.0.8, réseau privé (RFC 1918).' }]);
+    const metadata = await createSourceAs({ ...deps, allowPrivateAddresses: false }, admin, { ...form, name: 'metadonnees', location: 'http://169.254.169.254/latest/' }).catch((e: unknown) => e);
+    expect((metadata as ValidationError).errors[0]!.message).toMatch(/^Cette adresse pointe vers un réseau privé : 169\.254\.169\.254, adresse lien-local/);
+    const resolve: Resolver = async () => [{ address: 'fd00::12', family: 6 }];
+    const named = await createSourceAs({ ...deps, allowPrivateAddresses: false, resolve }, admin, { ...form, name: 'nom-prive', location: 'https://flux.interne.example/lieux.csv' }).catch((e: unknown) => e);
+    expect((named as ValidationError).errors[0]!.message).toBe('Cette adresse pointe vers un réseau privé : flux.interne.example (fd00::12), réseau privé IPv6 (fc00::/7).');
+    for (const name of ['intranet', 'metadonnees', 'nom-prive']) await expect(source(name)).rejects.toThrow(/Aucune source/);
+    const allowed = await createSourceAs({ ...deps, allowPrivateAddresses: true }, admin, { ...form, name: 'intranet' });
+    expect(allowed.location).toBe('http://10.0.0.8/lieux.csv');
   });
 });

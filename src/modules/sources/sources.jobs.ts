@@ -3,21 +3,24 @@
 // worker fetches the source's location and runs the import. The queue's `stately` policy
 // with the source id as singleton key allows at most one waiting and one running job per
 // source (a unique index in pg-boss's tables, so it holds across processes); runImport also
-// locks the source row. Failures are retried with exponential backoff, then marked failed
-// with their French reason.
+// locks the source row. Network and internal failures are retried with exponential backoff,
+// then marked failed with their French reason; a wrong file or a refused address fails at once
+// (sources.failures.ts). URLs are fetched through guardedFetch: public addresses only.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../../db/database.ts';
-import { DomainError, NotFoundError } from '../../lib/errors.ts';
-import { DownloadError, downloadToFile } from '../../lib/download.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { downloadToFile } from '../../lib/download.ts';
+import { guardedFetchWith } from '../../lib/guarded-fetch.ts';
 import { kyselyExecutor, openJobQueue } from '../../lib/job-queue.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ImportFileError } from '../imports/imports.errors.ts';
 import { runImport, type ImportDeps, type ImportStats } from '../imports/imports.use-cases.ts';
 import * as repo from './sources.repository.ts';
 import { nextScheduledAt } from './sources.schedule.ts';
+import { failureKindOf, failureMessageOf, failureSummary, isRetriable, SyncFailure, type SyncFailureKind } from './sources.failures.ts';
 
 export const syncQueue = 'source-sync';
 
@@ -51,7 +54,12 @@ export interface SourceJobs {
   retry: RetrySettings;
 }
 
-export type SyncDeps = ImportDeps & { dataDir: string; logger?: Logger };
+export type SyncDeps = ImportDeps & {
+  dataDir: string;
+  logger?: Logger;
+  /** MAILLAGE_SOURCES_ALLOW_PRIVATE: URLs may reach private and loopback addresses (false when absent). */
+  allowPrivateAddresses?: boolean;
+};
 
 /** Opens the queue (installing pg-boss's tables the first time) and declares `source-sync`. */
 export async function openSourceJobs(db: Kysely<Database>, retry: RetrySettings, options: { supervise?: boolean } = {}): Promise<SourceJobs> {
@@ -122,7 +130,7 @@ export async function enqueueDueSyncs(deps: { db: Kysely<Database>; logger?: Log
 }
 
 /** Reads the source's location: an http(s) URL through the download helper, or a file path. */
-export async function fetchSourceBytes(deps: Pick<SyncDeps, 'dataDir'>, source: { name: string; location: string }): Promise<Uint8Array> {
+export async function fetchSourceBytes(deps: Pick<SyncDeps, 'dataDir' | 'allowPrivateAddresses'>, source: { name: string; location: string }): Promise<Uint8Array> {
   if (/^https?:\/\//i.test(source.location)) {
     // The last good download stays beside the data (a failed one keeps it untouched).
     const target = path.join(deps.dataDir, 'sources', `${source.name}.download`);
@@ -130,6 +138,7 @@ export async function fetchSourceBytes(deps: Pick<SyncDeps, 'dataDir'>, source: 
       url: source.location,
       target,
       label: `Source « ${source.name} »`,
+      fetch: guardedFetchWith({ allowPrivate: deps.allowPrivateAddresses === true }),
       prepare: (body) => {
         if (body.byteLength === 0) throw new Error('le fichier reçu est vide');
         return body;
@@ -146,24 +155,48 @@ export async function fetchSourceBytes(deps: Pick<SyncDeps, 'dataDir'>, source: 
   }
 }
 
-/** The job itself: fetch the feed, import it (one transaction), return the run's figures. */
+/**
+ * The job itself: fetch the feed, import it (one transaction), return the run's figures.
+ * Throws a SyncFailure saying whether trying again can help.
+ */
 export async function runSyncJob(deps: SyncDeps, data: SyncJobData): Promise<SyncJobOutput> {
   const row = await repo.findSourceById(deps.db, data.source_id);
-  if (!row) throw new NotFoundError(`La source « ${data.source_name} » n’existe plus.`);
-  if (!row.location) throw new ImportFileError(`La source « ${row.name} » n’a pas d’emplacement (URL ou fichier) : rien à synchroniser.`);
+  if (!row) throw new SyncFailure(`La source « ${data.source_name} » n’existe plus.`, 'source');
+  if (!row.location) throw new SyncFailure(`La source « ${row.name} » n’a pas d’emplacement (URL ou fichier) : rien à synchroniser.`, 'source');
+  const before = deps.clock.now();
+  let report: Awaited<ReturnType<typeof runImport>>;
   try {
     const bytes = await fetchSourceBytes(deps, { name: row.name, location: row.location });
-    const report = await runImport(deps, { source: row.name, bytes, fileName: row.location });
-    return { run_id: report.runId, stats: report.stats, duration_ms: report.durationMs };
+    report = await runImport(deps, { source: row.name, bytes, fileName: row.location });
   } catch (error) {
-    if (error instanceof DomainError || error instanceof DownloadError) throw error;
-    throw new Error(`Erreur interne pendant la synchronisation : ${(error as Error).message}`, { cause: error });
+    const kind = failureKindOf(error);
+    const message = kind === 'internal' && !(error instanceof DomainError) ? `Erreur interne pendant la synchronisation : ${(error as Error).message}` : failureMessageOf(error, kind);
+    // runImport recorded a failed run with the bare reason: it says too that nobody will retry.
+    if (!isRetriable(kind) && error instanceof DomainError) {
+      await repo.annotateFailedRun(deps.db, row.id, before, error.message, failureSummary(kind, error.message, { retryAt: null, attempts: 1, now: before }));
+    }
+    throw new SyncFailure(message, kind, { cause: error });
   }
+  const { read, accepted } = report.stats;
+  if (read > 0 && accepted === 0) {
+    // Nothing usable: every row was rejected (the rows keep their places, see runImport). Same file, same result.
+    const message = `${read === 1 ? 'la seule ligne du fichier n’est pas utilisable' : `aucune des ${read} lignes du fichier n’est utilisable`} (détail dans les erreurs de l’import)`;
+    await repo.markRunFailed(deps.db, report.runId, failureSummary('file', message, { retryAt: null, attempts: 1, now: before }));
+    throw new SyncFailure(message[0]!.toUpperCase() + message.slice(1) + '.', 'file');
+  }
+  return { run_id: report.runId, stats: report.stats, duration_ms: report.durationMs };
 }
 
-/** The French message a failed attempt leaves in pg-boss's `output`. */
-function errorOutput(error: unknown): { message: string } {
-  return { message: error instanceof Error ? error.message : String(error) };
+/** What a failed attempt leaves in pg-boss's `output`: its French reason and its kind. */
+function errorOutput(error: unknown): { message: string; failure: SyncFailureKind } {
+  const failure = failureKindOf(error);
+  return { message: error instanceof SyncFailure ? error.message : failureMessageOf(error, failure), failure };
+}
+
+/** A wrong file will be as wrong at the next attempt: pg-boss fails it for good (retry_count = retry_limit). */
+async function stopRetries(db: Kysely<Database>, jobs: SourceJobs, jobId: string, error: unknown): Promise<void> {
+  if (isRetriable(failureKindOf(error))) return;
+  await sql`update ${sql.table(`${jobs.schema}.job`)} set retry_limit = retry_count where name = ${syncQueue} and id = ${jobId}`.execute(db);
 }
 
 /**
@@ -179,6 +212,7 @@ export async function processAvailableJobs(deps: SyncDeps, jobs: SourceJobs, opt
       await jobs.boss.complete(syncQueue, job.id, await runSyncJob(deps, job.data));
       done.succeeded++;
     } catch (error) {
+      await stopRetries(deps.db, jobs, job.id, error);
       await jobs.boss.fail(syncQueue, job.id, errorOutput(error));
       done.failed++;
     }
@@ -194,8 +228,11 @@ export async function startSyncWorker(deps: SyncDeps, jobs: SourceJobs, pollingI
       deps.logger?.info({ source: job!.data.source_name, run: output.run_id }, 'source synced');
       return output;
     } catch (error) {
-      deps.logger?.warn({ source: job!.data.source_name, error: (error as Error).message }, 'source sync failed');
-      throw error;
+      const output = errorOutput(error);
+      deps.logger?.warn({ source: job!.data.source_name, error: output.message, failure: output.failure }, 'source sync failed');
+      await stopRetries(deps.db, jobs, job!.id, error);
+      // pg-boss stores the thrown error's own properties: message and failure, as above.
+      throw Object.assign(new Error(output.message), { failure: output.failure });
     }
   });
 }
@@ -217,6 +254,10 @@ export interface SyncJob {
   run_id: string | null;
   /** French reason of the last failed attempt. */
   error: string | null;
+  /** Kind of the last failure: file and address are not retried, network and internal are. */
+  failure: SyncFailureKind | null;
+  /** The failure and what comes next, in one French sentence ("Fichier invalide : … — pas de nouvelle tentative."). */
+  summary: string | null;
 }
 
 const statusOf: Record<string, SyncJobStatus> = { created: 'queued', retry: 'queued', active: 'running', completed: 'succeeded', failed: 'failed', cancelled: 'cancelled' };
@@ -230,7 +271,7 @@ interface JobRow {
   started_on: Date | null;
   completed_on: Date | null;
   start_after: Date;
-  output: { message?: string; value?: { message?: string }; run_id?: string } | null;
+  output: { message?: string; failure?: SyncFailureKind; value?: { message?: string }; run_id?: string } | null;
   data: SyncJobData;
 }
 
@@ -242,7 +283,7 @@ function messageOf(row: JobRow): string | null {
 }
 
 /** The latest sync jobs of a source, newest first, from pg-boss's live and archived jobs. */
-export async function listSyncJobs(db: Kysely<Database>, jobs: SourceJobs, sourceId: string, limit = 20): Promise<SyncJob[]> {
+export async function listSyncJobs(db: Kysely<Database>, jobs: SourceJobs, sourceId: string, limit = 20, now = new Date()): Promise<SyncJob[]> {
   const columns = sql.raw('id, state::text as state, retry_count, retry_limit, created_on, started_on, completed_on, start_after, output, data');
   const { rows } = await sql<JobRow>`
     select * from (
@@ -250,8 +291,14 @@ export async function listSyncJobs(db: Kysely<Database>, jobs: SourceJobs, sourc
       union all
       select ${columns} from ${sql.table(`${jobs.schema}.archive`)} where name = ${syncQueue} and singleton_key = ${sourceId}
     ) j order by created_on desc, id limit ${limit}`.execute(db);
-  return rows.map((row) => ({
-    id: row.id,
+  return rows.map((row) => {
+    const error = messageOf(row);
+    // Jobs failed before failures had kinds, and pg-boss's own timeouts, count as internal.
+    const failure = error === null ? null : (row.output?.failure ?? 'internal');
+    const retryAt = row.state === 'retry' ? new Date(row.start_after) : null;
+    const attempts = row.started_on ? row.retry_count + 1 : 0;
+    return {
+      id: row.id,
     status: statusOf[row.state] ?? 'queued',
     trigger: row.data?.trigger ?? 'manual',
     attempts: row.started_on ? row.retry_count + 1 : 0,
@@ -261,8 +308,11 @@ export async function listSyncJobs(db: Kysely<Database>, jobs: SourceJobs, sourc
     finished_at: row.completed_on ? new Date(row.completed_on).toISOString() : null,
     start_after: new Date(row.start_after).toISOString(),
     run_id: row.state === 'completed' ? (row.output?.run_id ?? null) : null,
-    error: messageOf(row),
-  }));
+    error,
+    failure,
+    summary: failure === null ? null : failureSummary(failure, error!, { retryAt, attempts, now }),
+    };
+  });
 }
 
 // One queue client per store, opened on first use by the pages, the API and the CLI.

@@ -187,6 +187,28 @@ describe('sources back-office pages', () => {
   });
 });
 
+describe('sources and private addresses, wrong files', () => {
+  it('refuses a source URL on a private network, naming the field, and creates nothing', async () => {
+    const refused = await postMultipart('/compte/sources', { _csrf: reseau.csrf, name: 'intranet', producer: 'Réseau', location: 'http://192.168.1.10/lieux.csv' }, reseau);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Cette adresse pointe vers un réseau privé : 192.168.1.10, réseau privé (RFC 1918).');
+    expect(refused.body).toContain('value="http://192.168.1.10/lieux.csv"');
+    await expect(getSource(t.deps, 'intranet')).rejects.toThrow(/Aucune source/);
+  });
+
+  it('shows on the source page that a wrong file failed and will not be retried', async () => {
+    const created = await postMultipart('/compte/sources', { _csrf: reseau.csrf, name: 'mauvais-fichier', producer: 'Réseau', location: '' }, reseau, { filename: 'export.csv', content: 'identifiant;libelle\n1;EPN\n' });
+    expect(created.statusCode).toBe(303);
+    expect((await postForm('/compte/sources/mauvais-fichier/synchroniser', { _csrf: reseau.csrf }, reseau)).statusCode).toBe(303);
+    const jobs = await sourceJobsFor(t.deps.db, t.deps.config.jobs);
+    expect(await processAvailableJobs({ ...t.deps, dataDir }, jobs)).toEqual({ succeeded: 0, failed: 1 });
+    const view = await page('/compte/sources/mauvais-fichier', reseau);
+    expect(view.body).toContain('Dernière synchronisation en échec');
+    expect(view.body).toMatch(/Fichier invalide : Colonnes non reconnues \(identifiant, libelle\)[^<]* — pas de nouvelle tentative\./);
+    expect(view.body).toContain('1 sur 1');
+  });
+});
+
 describe('sources jobs API', () => {
   const api = (method: 'GET' | 'POST', url: string, who?: Who, csrf = true) =>
     t.app.inject({ method, url, cookies: who?.cookies ?? {}, headers: who && csrf ? { 'x-csrf-token': who.csrf } : {} });
@@ -204,7 +226,7 @@ describe('sources jobs API', () => {
     expect(queued.json().job_id).toMatch(/^[0-9a-f-]{36}$/);
     const list = await api('GET', url, admin);
     expect(list.statusCode).toBe(200);
-    expect(list.json().jobs).toMatchObject([{ id: queued.json().job_id, status: 'queued', trigger: 'manual', attempts: 0, max_attempts: 4, error: null }]);
+    expect(list.json().jobs).toMatchObject([{ id: queued.json().job_id, status: 'queued', trigger: 'manual', attempts: 0, max_attempts: 4, error: null, failure: null, summary: null }]);
     expect((await api('GET', '/api/v1/sources/00000000-0000-4000-8000-000000000000/jobs', admin)).statusCode).toBe(404);
   });
 });

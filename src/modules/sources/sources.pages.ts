@@ -25,7 +25,7 @@ const notices: Record<string, { type: 'success' | 'info'; text: string }> = {
 };
 
 export async function registerSourcePages(app: App, deps: AppDeps): Promise<void> {
-  const backOffice = () => ({ db: deps.db, clock: deps.clock, dataDir: deps.config.dataDir });
+  const backOffice = () => ({ db: deps.db, clock: deps.clock, dataDir: deps.config.dataDir, allowPrivateAddresses: deps.config.sourcesAllowPrivate });
   const jobs = () => sourceJobsFor(deps.db, deps.config.jobs);
   app.addHook('onClose', async () => closeSourceJobsFor(deps.db));
 

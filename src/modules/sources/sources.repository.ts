@@ -66,3 +66,20 @@ export async function advanceNextSync(db: Db, id: string, expected: Date | null,
 export async function findRunOfSource(db: Db, sourceId: string, runId: string): Promise<ImportRunRow | undefined> {
   return db.selectFrom('import_runs').selectAll().where('source_id', '=', sourceId).where('id', '=', runId).executeTakeFirst();
 }
+
+/** A sync whose every row was rejected: its run counts as failed, with the reason. */
+export async function markRunFailed(db: Db, runId: string, error: string): Promise<void> {
+  await db.updateTable('import_runs').set({ status: 'failed', error }).where('id', '=', runId).execute();
+}
+
+/** Rewrites the reason of the failed run a sync just left (runImport records the bare reason). */
+export async function annotateFailedRun(db: Db, sourceId: string, since: Date, reason: string, error: string): Promise<void> {
+  await db
+    .updateTable('import_runs')
+    .set({ error })
+    .where('source_id', '=', sourceId)
+    .where('status', '=', 'failed')
+    .where('started_at', '>=', since)
+    .where('error', '=', reason)
+    .execute();
+}

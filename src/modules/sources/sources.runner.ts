@@ -12,7 +12,7 @@ export interface JobRunner {
 export async function startSourceJobRunner(deps: AppDeps, options: { schedulerIntervalMs?: number; pollingIntervalSeconds?: number } = {}): Promise<JobRunner> {
   const jobs = await openSourceJobs(deps.db, deps.config.jobs, { supervise: true });
   jobs.boss.on('error', (error) => deps.logger.error({ error: error.message }, 'job queue error'));
-  await startSyncWorker({ ...deps, dataDir: deps.config.dataDir }, jobs, options.pollingIntervalSeconds ?? 5);
+  await startSyncWorker({ ...deps, dataDir: deps.config.dataDir, allowPrivateAddresses: deps.config.sourcesAllowPrivate }, jobs, options.pollingIntervalSeconds ?? 5);
   let ticking: Promise<unknown> = Promise.resolve();
   const tick = () => {
     ticking = enqueueDueSyncs(deps, jobs, deps.clock.now())

@@ -134,11 +134,19 @@ export function NewSourcePage(p: { ctx: PageContext; csrf: string; values?: NewS
 export function SourcePage(p: { ctx: PageContext; csrf: string; source: Source; jobs: SyncJob[]; runs: ImportRunRow[]; notice?: { type: 'success' | 'info' | 'error'; text: string } }) {
   const s = p.source;
   const uploaded = s.location && !/^https?:\/\//i.test(s.location);
+  // The source's state: its latest sync, when it failed or waits to be retried.
+  const latest = p.jobs[0];
+  const failing = latest?.summary && (latest.status === 'failed' || latest.status === 'queued') ? latest : undefined;
   return (
     <Shell ctx={p.ctx} title={`Source ${s.name}`} crumbs={[home, list, { label: s.name }]}>
       {p.notice ? (
         <Alert type={p.notice.type} role={p.notice.type === 'error' ? 'alert' : 'status'} small>
           <p>{p.notice.text}</p>
+        </Alert>
+      ) : null}
+      {failing ? (
+        <Alert type={failing.status === 'failed' ? 'error' : 'warning'} title="Dernière synchronisation en échec">
+          <p>{failing.summary}</p>
         </Alert>
       ) : null}
       <dl class="fr-mt-2w">
@@ -173,11 +181,8 @@ export function SourcePage(p: { ctx: PageContext; csrf: string; source: Source; 
             triggers[j.trigger],
             <Badge small label={jobBadges[j.status].label} type={jobBadges[j.status].type} />,
             `${j.attempts} sur ${j.max_attempts}`,
-            j.error ? (
-              <>
-                {j.error}
-                {j.status === 'queued' ? <> Nouvelle tentative à partir du {date(j.start_after)}.</> : null}
-              </>
+            j.summary ? (
+              j.summary
             ) : j.status === 'succeeded' ? (
               `Terminée le ${date(j.finished_at)}`
             ) : j.status === 'running' ? (
