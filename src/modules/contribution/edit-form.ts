@@ -45,7 +45,7 @@ export const formSections: FormSection[] = [
   {
     title: 'Adresse et position',
     fields: [
-      f('adresse', 'text', { required: true, hint: 'Numéro et voie, par exemple : 2 rue Bauzonnet.' }),
+      f('adresse', 'text', { required: true, hint: 'Par exemple : 2 rue Bauzonnet.' }),
       f('complement_adresse', 'text'),
       f('code_postal', 'text', { required: true }),
       f('commune', 'text', { required: true }),
