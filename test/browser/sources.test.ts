@@ -34,7 +34,8 @@ const password = 'un mot de passe de réseau';
 beforeAll(async () => {
   if (!hasChromium) return;
   const mailer = createMemoryMailer();
-  t = await buildTestApp({ mailer });
+  // The feed is served on 127.0.0.1: private addresses allowed explicitly (refused by default).
+  t = await buildTestApp({ mailer, env: { MAILLAGE_SOURCES_ALLOW_PRIVATE: 'true' } });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-sources-browser-'));
   t.deps.config.dataDir = dataDir;
   const accounts = { db: t.deps.db, clock: t.deps.clock, mailer, publicUrl: 'http://test' };
