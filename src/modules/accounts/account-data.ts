@@ -38,6 +38,7 @@ export async function exportAccountData(deps: AccountDataDeps, accountId: string
   const apiKeys = await rows(sql<Row>`SELECT id, label, prefix, source_ids, created_at, last_used_at, revoked_at FROM api_keys WHERE account_id = ${accountId} ORDER BY created_at`);
   const reminders = await rows(sql<Row>`SELECT lieu_id, status, sent_at, expires_at, used_at FROM freshness_reminders WHERE account_id = ${accountId} ORDER BY sent_at`);
   const reports = await rows(sql<Row>`SELECT id, lieu_id, kind, message, status, created_at FROM reports WHERE lower(email) = ${account.email} ORDER BY created_at`);
+  const propositions = await rows(sql<Row>`SELECT id, status, record, created_at, decided_at, comment, lieu_id FROM lieu_propositions WHERE account_id = ${accountId} ORDER BY created_at`);
   return {
     exporte_le: deps.clock.now().toISOString(),
     compte: { ...account, email_verified_at: iso(account.email_verified_at), locked_until: iso(account.locked_until), created_at: iso(account.created_at), updated_at: iso(account.updated_at) },
@@ -49,12 +50,13 @@ export async function exportAccountData(deps: AccountDataDeps, accountId: string
     cles_api: isoFields(apiKeys, ['created_at', 'last_used_at', 'revoked_at']),
     rappels_fraicheur: isoFields(reminders, ['sent_at', 'expires_at', 'used_at']),
     signalements: isoFields(reports, ['created_at']),
+    lieux_proposes: isoFields(propositions, ['created_at', 'decided_at']),
   };
 }
 
 /**
  * Deletes the account after re-checking its password, in one transaction: the account row and
- * what cascades from it (sessions, tokens, scopes, claims, API keys, reminders) are removed; the
+ * what cascades from it (sessions, tokens, scopes, claims, proposed places, API keys, reminders) are removed; the
  * audit entries lose their account and IP; the history of places keeps « compte supprimé » as
  * actor; the e-mail left on public reports is erased. The last administrateur cannot leave.
  */

@@ -167,6 +167,11 @@ export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
         </p>
       ) : null}
       <p>
+        <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/lieux/proposer">
+          Proposer un nouveau lieu
+        </a>
+      </p>
+      <p>
         <a class="fr-link fr-icon-download-line fr-link--icon-right" href="/compte/donnees">
           Télécharger mes données (JSON)
         </a>

@@ -108,6 +108,10 @@ describe('/lieux/proposer', () => {
     expect(row.record).toMatchObject({ nom: fields[0]![1], services: ['Aide aux démarches administratives', 'Accès internet et matériel informatique'], frais_a_charge: ['Gratuit'] });
     const thanks = await t.app.inject({ method: 'GET', url: '/lieux/proposer?envoyee=1', cookies: who.cookies });
     expect(thanks.body).toContain('Proposition envoyée');
+    // The proposer's own data export lists it; the account page links to the form.
+    const data = (await t.app.inject({ method: 'GET', url: '/compte/donnees', cookies: who.cookies })).json();
+    expect(data.lieux_proposes).toMatchObject([{ status: 'pending', record: { nom: fields[0]![1] } }]);
+    expect((await t.app.inject({ method: 'GET', url: '/compte', cookies: who.cookies })).body).toContain('href="/lieux/proposer"');
   });
 });
 

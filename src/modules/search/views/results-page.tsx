@@ -177,6 +177,12 @@ export function ResultsPage(p: { ctx: PageContext; values: SearchFormValues; mod
             <ResultsWithMap model={p.model} map={p.map} />
           </div>
         </form>
+        <p class="fr-mt-4w">
+          Un lieu manque ?{' '}
+          <a class="fr-link" href="/lieux/proposer">
+            Proposer un lieu
+          </a>
+        </p>
       </div>
     </Page>
   );
