@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
+import { registerClient, unregisterClient } from './copy-from.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -43,6 +44,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DbHand
 async function openPostgres(connectionString: string, schema?: string): Promise<DbHandle> {
   const options = schema ? `-c search_path=${schema},public` : undefined;
   const pool = new pg.Pool({ connectionString, max: 10, options });
+  // Bulk writes find a transaction's raw client by backend pid (copy-from.ts).
+  pool.on('connect', registerClient);
+  pool.on('remove', unregisterClient);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

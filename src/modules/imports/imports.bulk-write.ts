@@ -1,11 +1,13 @@
-// Set-based SQL of the import apply stage: each statement writes a chunk of rows from one
-// array parameter per column (`INSERT … SELECT FROM unnest($1::uuid[], $2::text[], …)`), so a
-// run issues a few dozen statements instead of several per row, stays far below PostgreSQL's
-// 65,535-parameter limit, and works the same on PGlite and on a PostgreSQL server.
+// Set-based SQL of the import apply stage. Inserts stream with COPY on a PostgreSQL server
+// (db/copy-from.ts); on PGlite, and for updates, each statement writes a chunk of rows from
+// one array parameter per column (`INSERT … SELECT FROM unnest($1::uuid[], $2::text[], …)`),
+// so a run issues a few dozen statements instead of several per row and stays far below
+// PostgreSQL's 65,535-parameter limit.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, LieuRow } from '../../db/database.ts';
 import { LIEUX_CHANGED_CHANNEL } from '../lieux/lieux.repository.ts';
 import { toApiV1 } from '../lieux/lieux.schema.ts';
+import { arrayLiteral, canCopy, copyInto, copyText } from '../../db/copy-from.ts';
 
 type Db = Kysely<Database>;
 
@@ -58,8 +60,40 @@ function unnestSelect<Row>(columns: Column<Row>[], rows: readonly Row[], ordered
     : sql`SELECT ${list} FROM unnest(${sql.join(params)}) AS t(${names})`;
 }
 
-/** Inserts rows chunk by chunk; `onConflict` is appended as written (e.g. an upsert). */
+/** One value in COPY's text format (see unnest's `element` for the same rules). */
+function copyValue(kind: ColumnKind, value: unknown): string {
+  if (value === null || value === undefined) return kind === 'text[]' ? '{}' : '\\N';
+  if (kind === 'text[]') return copyText(arrayLiteral(value as string[]));
+  if (kind === 'jsonb') return copyText(typeof value === 'string' ? value : JSON.stringify(value));
+  if (kind === 'timestamptz') return value instanceof Date ? value.toISOString() : copyText(String(value));
+  if (kind === 'bool') return value ? 't' : 'f';
+  return copyText(String(value));
+}
+
+function* copyLines<Row>(columns: Column<Row>[], rows: readonly Row[]): Generator<string> {
+  for (const row of rows) yield `${columns.map((c) => copyValue(c.kind, c.value(row))).join('\t')}\n`;
+}
+
+/**
+ * Inserts rows: streamed with COPY on a PostgreSQL server (through a temporary table when
+ * `onConflict` is given, e.g. an upsert), else chunk by chunk from unnest (PGlite).
+ */
 export async function insertRows<Row>(db: Db, table: string, columns: Column<Row>[], rows: readonly Row[], onConflict?: RawBuilder<unknown>): Promise<void> {
+  if (rows.length === 0) return;
+  const names = columns.map((c) => c.name);
+  if (await canCopy(db)) {
+    if (!onConflict) {
+      await copyInto(db, table, names, copyLines(columns, rows));
+      return;
+    }
+    const staging = `${table}_staging`;
+    const list = sql.join(names.map((n) => sql.ref(n)));
+    await sql`CREATE TEMP TABLE ${sql.table(staging)} AS SELECT ${list} FROM ${sql.table(table)} WITH NO DATA`.execute(db);
+    await copyInto(db, staging, names, copyLines(columns, rows));
+    await sql`INSERT INTO ${sql.table(table)} (${list}) SELECT ${list} FROM ${sql.table(staging)} ${onConflict}`.execute(db);
+    await sql`DROP TABLE ${sql.table(staging)}`.execute(db);
+    return;
+  }
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
     await sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))})

@@ -1,0 +1,78 @@
+// COPY … FROM STDIN for bulk writes on a PostgreSQL server: rows stream to the server in the
+// text format, without the array parameters of `INSERT … SELECT FROM unnest(…)` that the
+// client must build and the server must parse (three to four times faster for an import's
+// history rows). Kysely does not expose its connection, so each pooled client of a server
+// gets a session setting naming it when it connects (kysely.ts), and a transaction finds its
+// own client by reading that setting. PGlite has none: callers fall back to unnest.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+const clients = new Map<string, pg.Client>();
+const setting = 'maillage.copy_client';
+let nextId = 0;
+
+/** Called by the PostgreSQL pool for each new connection: the setting is sent before any query. */
+export function registerClient(client: pg.Client): void {
+  const id = `${process.pid}-${++nextId}`;
+  clients.set(id, client);
+  (client as pg.Client & { copyClientId?: string }).copyClientId = id;
+  client.query(`SELECT set_config('${setting}', '${id}', false)`).catch(() => clients.delete(id));
+}
+
+export function unregisterClient(client: pg.Client): void {
+  const id = (client as pg.Client & { copyClientId?: string }).copyClientId;
+  if (id) clients.delete(id);
+}
+
+/** The raw client behind `db` (a transaction: its own connection), or null on PGlite. */
+async function clientOf(db: Kysely<any>): Promise<pg.Client | null> {
+  if (clients.size === 0) return null;
+  const { rows } = await sql<{ id: string | null }>`SELECT current_setting(${setting}, true) AS id`.execute(db);
+  const id = rows[0]?.id;
+  return id ? (clients.get(id) ?? null) : null;
+}
+
+/** True when bulk writes on `db` can use COPY (a PostgreSQL server). */
+export async function canCopy(db: Kysely<any>): Promise<boolean> {
+  return (await clientOf(db)) !== null;
+}
+
+/** One value in COPY's text format: backslash escapes, `\N` for null. */
+export function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return value.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+}
+
+/** A text[] value as a PostgreSQL array literal (every element quoted). */
+export function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/**
+ * Streams `lines` (each a row in COPY text format, ending with a newline) into `table`.
+ * Returns false, having sent nothing, when `db` is not on a PostgreSQL server.
+ */
+export async function copyInto(db: Kysely<any>, table: string, columns: readonly string[], lines: Iterable<string>): Promise<boolean> {
+  const client = await clientOf(db);
+  if (!client) return false;
+  const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const statement = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN`;
+  await pipeline(Readable.from(batched(lines)), client.query(copyFrom(statement)));
+  return true;
+}
+
+/** Lines grouped into ~64 KB strings: one stream chunk per line would cost more than the data. */
+function* batched(lines: Iterable<string>): Generator<string> {
+  let buffer = '';
+  for (const line of lines) {
+    buffer += line;
+    if (buffer.length >= 65_536) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}
