@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDatabase, testDatabaseUrl } from '../../test/helpers/db.ts';
+import type { DbHandle } from './kysely.ts';
+import { canCopy } from './copy-from.ts';
+import { insertRows, type Column } from '../modules/imports/imports.bulk-write.ts';
+
+interface Row {
+  id: number;
+  label: string | null;
+  tags: string[] | null;
+  doc: unknown;
+  at: Date;
+  flag: boolean;
+}
+
+// Values that break naive text-format or array-literal encoding.
+const awkward: Row[] = [
+  { id: 1, label: 'tab\there, newline\nthere, cr\r, backslash \\ end', tags: ['a,b', 'quote " inside', 'back\\slash', '{braces}', 'NULL', ''], doc: { s: 'line\nbreak \\ "q"' }, at: new Date('2026-01-02T03:04:05.678Z'), flag: true },
+  { id: 2, label: null, tags: null, doc: null, at: new Date('2026-06-30T22:00:00Z'), flag: false },
+  { id: 3, label: '\\N', tags: ['Médiathèque « Œuvre »', 'é\tà'], doc: [1, 'x'], at: new Date(0), flag: true },
+];
+
+const columns: Column<Row>[] = [
+  { name: 'id', kind: 'int4', value: (r) => r.id },
+  { name: 'label', kind: 'text', value: (r) => r.label },
+  { name: 'tags', kind: 'text[]', value: (r) => r.tags },
+  { name: 'doc', kind: 'jsonb', value: (r) => r.doc },
+  { name: 'at', kind: 'timestamptz', value: (r) => r.at },
+  { name: 'flag', kind: 'bool', value: (r) => r.flag },
+];
+
+describe('bulk inserts (COPY on a PostgreSQL server, unnest on PGlite)', () => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    await sql`CREATE TABLE copy_probe (id int PRIMARY KEY, label text, tags text[] NOT NULL, doc jsonb, at timestamptz NOT NULL, flag bool NOT NULL)`.execute(handle.db);
+  });
+  afterAll(async () => handle?.close());
+
+  it('uses COPY exactly when the store is a PostgreSQL server, inside a transaction too', async () => {
+    expect(await canCopy(handle.db)).toBe(Boolean(testDatabaseUrl));
+    expect(await handle.db.transaction().execute((trx) => canCopy(trx))).toBe(Boolean(testDatabaseUrl));
+  });
+
+  it('writes awkward values exactly, and an upsert goes through the same path', async () => {
+    await handle.db.transaction().execute((trx) => insertRows(trx, 'copy_probe', columns, awkward));
+    const read = async () => (await sql<{ id: number; label: string | null; tags: string[]; doc: unknown; at: Date; flag: boolean }>`SELECT * FROM copy_probe ORDER BY id`.execute(handle.db)).rows;
+    const rows = await read();
+    expect(rows.map((r) => ({ ...r, at: new Date(r.at) }))).toEqual(awkward.map((r) => ({ ...r, tags: r.tags ?? [] })));
+
+    const changed = awkward.map((r) => ({ ...r, label: `${r.label ?? ''}!` }));
+    await handle.db.transaction().execute((trx) => insertRows(trx, 'copy_probe', columns, changed, sql`ON CONFLICT (id) DO UPDATE SET label = excluded.label`));
+    expect((await read()).map((r) => r.label)).toEqual(changed.map((r) => r.label));
+  });
+
+  it('a failing COPY rolls back with its transaction', async () => {
+    const before = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM copy_probe`.execute(handle.db)).rows[0]!.n;
+    const duplicate = [{ ...awkward[0]!, id: 10 }, { ...awkward[1]!, id: 10 }];
+    await expect(handle.db.transaction().execute((trx) => insertRows(trx, 'copy_probe', columns, duplicate))).rejects.toThrow();
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM copy_probe`.execute(handle.db)).rows[0]!.n).toBe(before);
+  });
+});
