@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockedAddressReason, type Resolver } from './public-address.ts';
 import { guardedFetch, PrivateAddressError, ResponseTooLargeError, sourceUrlProblem, UrlRefusedError } from './guarded-fetch.ts';
+import { ConfigError, loadConfig } from '../server/config.ts';
 
 let server: http.Server;
 let port: number;
@@ -143,5 +144,14 @@ describe('sourceUrlProblem (when a source is saved)', () => {
     const publicName: Resolver = async () => [{ address: '93.184.216.34', family: 4 }];
     expect(await sourceUrlProblem('https://data.example.org/lieux.csv', { allowPrivate: false, resolve: publicName })).toBeNull();
     expect(await sourceUrlProblem(`${base}/lieux.csv`, { allowPrivate: true })).toBeNull();
+  });
+});
+
+describe('MAILLAGE_SOURCES_ALLOW_PRIVATE', () => {
+  it('is off by default, on when set to true, and refuses anything else in French', () => {
+    expect(loadConfig({}).sourcesAllowPrivate).toBe(false);
+    expect(loadConfig({ MAILLAGE_SOURCES_ALLOW_PRIVATE: 'true' }).sourcesAllowPrivate).toBe(true);
+    expect(loadConfig({ MAILLAGE_SOURCES_ALLOW_PRIVATE: 'false' }).sourcesAllowPrivate).toBe(false);
+    expect(() => loadConfig({ MAILLAGE_SOURCES_ALLOW_PRIVATE: 'intranet' })).toThrow(new ConfigError('MAILLAGE_SOURCES_ALLOW_PRIVATE doit valoir true ou false (reçu « intranet »)'));
   });
 });

@@ -84,10 +84,25 @@ export function dataInclusionId(structure: Record<string, unknown>): string | nu
   return idOf(structure.id);
 }
 
+/** The standard's placeholder for an unknown pivot (ANCT's own tools write it, STANDARD.md). */
+export const unknownPivot = '00000000000000';
+
+/**
+ * `pivot` is required by the standard while data·inclusion's `siret` and `rna` are optional:
+ * the SIRET, else the RNA, else the placeholder (read as "unknown": never used to match places).
+ */
+export function pivotOf(structure: Record<string, unknown>): string {
+  for (const key of ['siret', 'rna']) {
+    const value = scalarText(structure[key]).trim();
+    if (value !== '') return value;
+  }
+  return unknownPivot;
+}
+
 export function mapDataInclusionStructure(structure: Record<string, unknown>, services: Record<string, unknown>[]): RawLieu {
   const lieu: RawLieu = {};
   setField(lieu, 'id', structure.id);
-  setField(lieu, 'pivot', structure.siret);
+  setField(lieu, 'pivot', pivotOf(structure));
   setField(lieu, 'nom', structure.nom);
   for (const f of ['commune', 'code_postal', 'code_insee', 'adresse', 'complement_adresse', 'latitude', 'longitude', 'telephone', 'date_maj'] as const) {
     setField(lieu, f, structure[f]);

@@ -186,15 +186,26 @@ describe('data·inclusion', () => {
       modalites_acces: ['Se présenter', 'Téléphoner'],
       modalites_accompagnement: ['À distance'],
     });
-    // no SIRET: pivot left empty for validation; services of its own structure only
-    expect(result.records[1]!.lieu).not.toHaveProperty('pivot');
-    expect(result.records[1]!.lieu).toMatchObject({ services: ['Acquisition de matériel informatique à prix solidaire'], frais_a_charge: ['Payant'] });
+    // No SIRET (null): the standard's placeholder for an unknown pivot; services of its own structure only.
+    expect(result.records[1]!.lieu).toEqual({
+      id: 'conseiller-numerique-77c1',
+      pivot: '00000000000000',
+      nom: 'Tiers-lieu La Fabrique',
+      commune: 'Saint-Fons',
+      code_postal: '69190',
+      adresse: '3 rue Carnot',
+      date_maj: '2024-01-09',
+      source: 'mediation-numerique',
+      services: ['Acquisition de matériel informatique à prix solidaire'],
+      frais_a_charge: ['Payant'],
+    });
   });
 
   it('reads a structures CSV with its services CSV', async () => {
     const result = await readSourceFile({ bytes: fixture('data-inclusion-structures.csv'), services: fixture('data-inclusion-services.csv') });
     expect(result.format).toBe('data-inclusion-csv');
-    expect(result.records).toHaveLength(1);
+    expect(result.errors).toEqual([]);
+    expect(result.records).toHaveLength(3);
     expect(result.records[0]).toMatchObject({
       row: 2,
       externalId: 'cn-9001',
@@ -207,6 +218,11 @@ describe('data·inclusion', () => {
         frais_a_charge: ['Gratuit'],
       },
     });
+    // Without SIRET: the RNA is the pivot; without either, the placeholder (empty cells, as exported by spreadsheets).
+    expect(result.records.slice(1).map((r) => [r.row, r.externalId, r.lieu.pivot, r.lieu.nom])).toEqual([
+      [3, 'cn-9002', 'W442001234', "Association Clic'Senior"],
+      [4, 'cn-9003', '00000000000000', 'Tiers-lieu du Breil'],
+    ]);
   });
 });
 
