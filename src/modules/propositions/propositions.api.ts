@@ -68,6 +68,8 @@ export function registerPropositionsApi(app: App, deps: AppDeps, props: Proposit
           400: ProblemSchema,
         },
       },
+      // Called as each field is left: generous, but a script cannot use it as free compute.
+      config: { rateLimit: { max: 300, timeWindow: 60_000 } },
     },
     async (request) => {
       const result = validateLieu(request.body, deps.territories);
