@@ -116,6 +116,15 @@ describe('edit page', () => {
     expect(res.body).toContain('Vous n’avez modifié aucune information');
   });
 
+  it('does not save over a change made since the diff was shown: shows the diff again (409)', async () => {
+    const values = { ...(await current()), nom: 'Médiathèque Bauzonnet' };
+    const res = await post(editUrl(), manager, { ...values, _csrf: manager.csrf, etape: 'enregistrer', vu: '2020-01-01T00:00:00.000Z' });
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('Ce lieu a été modifié par ailleurs');
+    expect(res.body).toContain('<td>Nom du lieu</td><td>Médiathèque de Dole</td><td>Médiathèque Bauzonnet</td>');
+    expect((await getLieu(t.deps, lieuId)).nom).toBe('Médiathèque de Dole');
+  });
+
   it('saves on confirmation, then shows the history with the edit', async () => {
     const lieu = await getLieu(t.deps, lieuId);
     const values = { ...formValuesOf(lieu), horaires: 'Mo-Fr 10:00-18:00', services: ['Aide aux démarches administratives', 'Loisirs et créations numériques'] };
