@@ -68,6 +68,13 @@ const versionCount = async (lieu: Lieu) => (await listLieuVersions(t.deps, lieu.
 const auditCount = async (action: string) => (await t.deps.db.selectFrom('audit_log').select('seq').where('action', '=', action).execute()).length;
 const changeCount = async (lieu: Lieu) => (await t.deps.db.selectFrom('lieu_changes').select('seq').where('lieu_id', '=', lieu.id).execute()).length;
 
+/** The place as the search read model serves it, once it has read the change log. */
+async function searched(lieu: Lieu): Promise<Record<string, unknown> | undefined> {
+  await t.deps.search.refresh();
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/lieux?q=${encodeURIComponent(lieu.nom)}` });
+  return (res.json() as { items: Record<string, unknown>[] }).items.find((i) => i.id === lieu.id);
+}
+
 /** A place created by the CLI (v1), edited by its manager (v2: phone) then by an agent (v3: hours). */
 async function editedPlace() {
   const lieu = await createLieu(t.deps, place(), { kind: 'cli' });
@@ -109,6 +116,7 @@ describe('revert to a version (use case)', () => {
     const before = await listLieuVersions(t.deps, lieu.id);
     const changes = await changeCount(lieu);
     const audits = await auditCount('lieu.revert');
+    expect(await searched(lieu)).toMatchObject({ telephone: '+33472999999', horaires: 'Mo-Fr 09:00-12:00' });
 
     const result = await revertLieuToVersion(mod, lieu.id, '1', { comment: 'Numéro erroné, vérifié par téléphone.', expectedVersion: '3' }, ctx(moderator));
     expect(result).toMatchObject({ reverted_to: 1, version: 4, notified: 2 });
@@ -120,6 +128,7 @@ describe('revert to a version (use case)', () => {
     expect(after[3]).toMatchObject({ version: 4, action: 'update', actor_kind: 'account', actor_id: moderator.id, reason: 'Retour à la version 1 : Numéro erroné, vérifié par téléphone.' });
     expect(after[3]!.changes).toMatchObject({ telephone: { from: '+33472999999', to: '+33472000000' }, horaires: { from: 'Mo-Fr 09:00-12:00', to: null } });
     expect(await changeCount(lieu)).toBe(changes + 1);
+    expect(await searched(lieu)).toMatchObject({ telephone: '+33472000000', horaires: null }); // the read model sees it like any update
     expect(await auditCount('lieu.revert')).toBe(audits + 1);
     expect(mailsTo(manager.email).at(-1)).toContain('Numéro erroné, vérifié par téléphone.');
     expect(mailsTo(manager.email).at(-1)).toContain('version 1');
@@ -187,7 +196,7 @@ describe('history and revert pages', () => {
 
   it('is reachable from the queue items that concern a place, and the queue links to the merges', async () => {
     const { lieu } = await editedPlace();
-    await createReport(t.deps, lieu.id, { kind: 'horaires', message: 'Fermé le samedi.', email: null }, '198.51.100.8');
+    await createReport(t.deps, lieu.id, { kind: 'horaires', message: 'Fermé le samedi.' }, '198.51.100.8');
     const queue = await get('/moderation', await signedIn('moderateur'));
     expect(queue.statusCode).toBe(200);
     expect(queue.body).toContain(`href="/moderation/lieux/${lieu.id}/historique"`);

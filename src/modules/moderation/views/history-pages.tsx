@@ -11,6 +11,7 @@ import { Table } from '../../../web/components/table.tsx';
 import type { FieldError } from '../../../lib/errors.ts';
 import type { FieldChange, LieuHistory, RevertPreview } from '../history.use-cases.ts';
 import type { ActiveMerge } from '../merges.use-cases.ts';
+import { labelOf } from '../../contribution/field-labels.ts';
 
 const date = (value: string) => new Date(value).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 const actionLabels = { create: 'Création', update: 'Modification', unpublish: 'Retrait du registre', republish: 'Republication' } as const;
@@ -26,7 +27,7 @@ function show(value: unknown): string {
 
 function DiffTable(p: { caption: string; changes: FieldChange[]; headers: [string, string]; create?: boolean }) {
   const headers = p.create ? ['Champ', p.headers[1]] : ['Champ', ...p.headers];
-  const rows = p.changes.map((c): ComponentChildren[] => (p.create ? [<code>{c.field}</code>, show(c.to)] : [<code>{c.field}</code>, show(c.from), show(c.to)]));
+  const rows = p.changes.map((c): ComponentChildren[] => (p.create ? [labelOf(c.field), show(c.to)] : [labelOf(c.field), show(c.from), show(c.to)]));
   return <Table caption={p.caption} headers={headers} rows={rows} scrolls />;
 }
 
