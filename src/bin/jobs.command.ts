@@ -22,7 +22,7 @@ export const jobStatusLabels: Record<SyncJob['status'], string> = {
 export const triggerLabels: Record<SyncJob['trigger'], string> = { schedule: 'planifiée', manual: 'à la demande', cli: 'ligne de commande' };
 
 export function formatJob(sourceName: string, job: SyncJob): string {
-  const retry = job.status === 'queued' && job.attempts > 0 ? ` · nouvelle tentative à partir du ${date(job.start_after)}` : '';
+  const retry = !job.summary && job.status === 'queued' && job.attempts > 0 ? ` · nouvelle tentative à partir du ${date(job.start_after)}` : '';
   const outcome = job.summary ? ` · ${job.summary}` : job.run_id ? ` · import ${job.run_id}` : '';
   return `${sourceName} · ${jobStatusLabels[job.status]} · ${triggerLabels[job.trigger]} · tentatives ${job.attempts}/${job.max_attempts} · créée le ${date(job.created_at)}${retry}${outcome}\n`;
 }
@@ -63,7 +63,7 @@ export async function jobsRunDue(deps: AppDeps, out: Output): Promise<void> {
     const due = await enqueueDueSyncs(deps, jobs, deps.clock.now());
     if (due.enqueued.length) out(`Planifiées et mises en file : ${due.enqueued.join(', ')}\n`);
     const done = await processAvailableJobs({ ...deps, dataDir: deps.config.dataDir, allowPrivateAddresses: deps.config.sourcesAllowPrivate }, jobs);
-    out(`Synchronisations exécutées : ${done.succeeded} réussie(s), ${done.failed} échouée(s) (les échecs réseau sont retentés plus tard, voir « maillage jobs list »).\n`);
+    out(`Synchronisations exécutées : ${done.succeeded} réussie(s), ${done.failed} échouée(s) (les échecs réseau et les fichiers inaccessibles sont retentés plus tard, voir « maillage jobs list »).\n`);
   });
 }
 

@@ -22,9 +22,9 @@ const SyncJobSchema = Type.Object({
   start_after: Type.String({ format: 'date-time', description: 'Pas avant cette date (attente avant une nouvelle tentative)' }),
   run_id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'Import produit par une synchronisation réussie' }),
   error: Type.Union([Type.String(), Type.Null()], { description: 'Raison du dernier échec, en français' }),
-  failure: Type.Union([Type.Literal('file'), Type.Literal('address'), Type.Literal('source'), Type.Literal('network'), Type.Literal('internal'), Type.Null()], {
+  failure: Type.Union([Type.Literal('file'), Type.Literal('address'), Type.Literal('source'), Type.Literal('network'), Type.Literal('location'), Type.Literal('internal'), Type.Null()], {
     description:
-      'Nature du dernier échec : file (fichier invalide) et address (adresse refusée, ex. réseau privé) et source (source supprimée ou sans emplacement) ne sont pas retentés ; network (serveur injoignable, délai dépassé, erreur HTTP) et internal le sont, avec un délai croissant',
+      'Nature du dernier échec : file (fichier invalide) et address (adresse refusée, ex. réseau privé) et source (source supprimée ou sans emplacement) ne sont pas retentés ; network (serveur injoignable, délai dépassé, erreur HTTP), location (fichier de la source illisible) et internal le sont, avec un délai croissant',
   }),
   summary: Type.Union([Type.String(), Type.Null()], { description: 'L’échec et la suite en une phrase, ex. « Fichier invalide : … — pas de nouvelle tentative. » ou « Échec réseau — nouvelle tentative à 14:05 : … »' }),
 });

@@ -6,13 +6,16 @@ import { DomainError, NotFoundError } from '../../lib/errors.ts';
 import { DownloadError } from '../../lib/download.ts';
 import { PrivateAddressError, ResponseTooLargeError, UrlRefusedError } from '../../lib/guarded-fetch.ts';
 
-/** file: the content is wrong; address: the URL is refused; source: gone or without location; network; internal. */
-export type SyncFailureKind = 'file' | 'address' | 'source' | 'network' | 'internal';
+/**
+ * file: the content is wrong; address: the URL is refused; source: gone or without location;
+ * network: download failed; location: the source's file cannot be read (it may be put back); internal.
+ */
+export type SyncFailureKind = 'file' | 'address' | 'source' | 'network' | 'location' | 'internal';
 
-export const syncFailureKinds: readonly SyncFailureKind[] = ['file', 'address', 'source', 'network', 'internal'];
+export const syncFailureKinds: readonly SyncFailureKind[] = ['file', 'address', 'source', 'network', 'location', 'internal'];
 
 export function isRetriable(kind: SyncFailureKind): boolean {
-  return kind === 'network' || kind === 'internal';
+  return kind === 'network' || kind === 'location' || kind === 'internal';
 }
 
 /** A failed sync attempt: its French reason and its kind (kept in pg-boss's job output). */
@@ -65,7 +68,7 @@ const time = (at: Date, now: Date) => {
 export function failureSummary(kind: SyncFailureKind, message: string, next: { retryAt: Date | null; attempts: number; now: Date }): string {
   const reason = message.replace(/[.\s]+$/, '');
   if (!isRetriable(kind)) return `${kind === 'file' ? 'Fichier invalide : ' : ''}${reason} — pas de nouvelle tentative.`;
-  const label = kind === 'network' ? 'Échec réseau' : 'Erreur interne';
+  const label = kind === 'network' ? 'Échec réseau' : kind === 'location' ? 'Fichier inaccessible' : 'Erreur interne';
   if (next.retryAt) return `${label} — nouvelle tentative ${time(next.retryAt, next.now)} : ${reason}.`;
   return `${label} — plus de nouvelle tentative après ${next.attempts} essai${next.attempts > 1 ? 's' : ''} : ${reason}.`;
 }

@@ -202,6 +202,10 @@ describe('sync jobs', () => {
     expect(await processAvailableJobs(deps, jobs)).toEqual({ succeeded: 0, failed: 1 });
     const [job] = await listSyncJobs(handle.db, jobs, added.id);
     expect(job!.error).toBe(`Source « fichier-absent » : lecture impossible de « ${path.join(deps.dataDir, 'absent.csv')} » (le fichier n’existe pas).`);
+    // The file may be put back: retried, unlike a wrong file.
+    expect(job).toMatchObject({ status: 'queued', failure: 'location' });
+    expect(job!.summary).toMatch(/^Fichier inaccessible — nouvelle tentative (le \S+ )?à \d\d:\d\d : Source « fichier-absent » : lecture impossible/);
+    await jobs.boss.cancel(syncQueue, job!.id); // its retry would run in the next tests
   });
 });
 

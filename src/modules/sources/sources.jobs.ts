@@ -16,7 +16,6 @@ import { downloadToFile } from '../../lib/download.ts';
 import { guardedFetchWith } from '../../lib/guarded-fetch.ts';
 import { kyselyExecutor, openJobQueue } from '../../lib/job-queue.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { ImportFileError } from '../imports/imports.errors.ts';
 import { runImport, type ImportDeps, type ImportStats } from '../imports/imports.use-cases.ts';
 import * as repo from './sources.repository.ts';
 import { nextScheduledAt } from './sources.schedule.ts';
@@ -151,7 +150,8 @@ export async function fetchSourceBytes(deps: Pick<SyncDeps, 'dataDir' | 'allowPr
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'le fichier n’existe pas' : code === 'EACCES' ? 'lecture interdite' : code === 'EISDIR' ? 'c’est un dossier' : (error as Error).message;
-    throw new ImportFileError(`Source « ${source.name} » : lecture impossible de « ${source.location} » (${reason}).`);
+    // Not the content's fault: a file put back later reads at the next attempt.
+    throw new SyncFailure(`Source « ${source.name} » : lecture impossible de « ${source.location} » (${reason}).`, 'location');
   }
 }
 
