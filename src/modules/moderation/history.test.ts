@@ -161,6 +161,7 @@ describe('revert to a version (use case)', () => {
     const moderator = await signedIn('moderateur');
     await unpublishLieu(t.deps, lieu.id, { kind: 'cli' }, 'Fermé');
     const changes = await changeCount(lieu);
+    expect((await previewRevert(mod, moderator.principal, lieu.id, 1)).status_note).toContain('il reste retiré du registre');
     const result = await revertLieuToVersion(mod, lieu.id, 1, {}, ctx(moderator));
     expect(result.lieu).toMatchObject({ status: 'unpublished', telephone: '+33472000000' });
     expect(await changeCount(lieu)).toBe(changes);

@@ -54,6 +54,8 @@ export interface RevertPreview {
   changes: FieldChange[];
   /** Why the revert cannot be done (already in that state, merged place), or null. */
   blocked: string | null;
+  /** Said when the publication status of version N differs from the current one (it is kept). */
+  status_note: string | null;
 }
 
 export interface RevertResult {
@@ -194,7 +196,14 @@ export async function previewRevert(deps: Pick<ModerationDeps, 'db'>, account: A
   const merged = await activeMerge(deps.db, id);
   const blocked = merged ? mergedRefusal(merged) : changes.length === 0 ? alreadyThere(version, row.version) : null;
   const label = await actorLabels(deps.db, [target]);
-  return { lieu, current_version: row.version, target: entryOf(target, label), changes, blocked };
+  const snapshot = parse<Record<string, unknown>>(target.snapshot);
+  const status_note =
+    snapshot.status === row.status || !snapshot.status
+      ? null
+      : row.status === 'published'
+        ? `À la version ${version}, le lieu était retiré du registre : seules ses informations sont rétablies, il reste publié.`
+        : `À la version ${version}, le lieu était publié : seules ses informations sont rétablies, il reste retiré du registre (republiez-le séparément si besoin).`;
+  return { lieu, current_version: row.version, target: entryOf(target, label), changes, blocked, status_note };
 }
 
 export interface RevertInput {

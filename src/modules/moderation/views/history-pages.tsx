@@ -129,6 +129,11 @@ export function RevertConfirmPage(p: RevertPageProps) {
               Ces champs reprendront la valeur qu’ils avaient à la version {target.version}. Une nouvelle version « Retour à la version {target.version} » sera ajoutée à l’historique ; les comptes dont les modifications sont
               annulées seront prévenus par e-mail.{lieu.status === 'published' ? '' : ' Le lieu restera retiré du registre.'}
             </p>
+            {p.preview.status_note ? (
+              <Alert type="warning" small>
+                <p>{p.preview.status_note}</p>
+              </Alert>
+            ) : null}
             <DiffTable caption={`Différences entre l’état actuel et la version ${target.version}`} changes={changes} headers={['Valeur actuelle', `Valeur de la version ${target.version}`]} />
             <form method="post" action={`${history}/${target.version}`}>
               <input type="hidden" name="_csrf" value={p.csrf} />
