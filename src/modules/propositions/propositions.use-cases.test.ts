@@ -8,7 +8,7 @@ import { DomainError, ValidationError } from '../../lib/errors.ts';
 import { createAccountByOperator } from '../accounts/accounts.use-cases.ts';
 import type { Role } from '../accounts/accounts.tables.ts';
 import type { AccountPrincipal } from '../accounts/authorize.ts';
-import { getLieu, listLieuVersions } from '../lieux/lieux.use-cases.ts';
+import { createLieu, getLieu, listLieuVersions } from '../lieux/lieux.use-cases.ts';
 import { decideProposition, listPendingPropositions, PENDING_MAX, proposeLieu, type PropositionDeps } from './propositions.use-cases.ts';
 
 let t: TestApp;
@@ -76,6 +76,18 @@ describe('proposeLieu', () => {
     await expect(proposeLieu(deps, 'un lieu', { account: moderator, ip: null })).rejects.toBeInstanceOf(ValidationError);
     const { id } = await proposeLieu(deps, proposal(), { account: moderator, ip: null });
     expect((await listPendingPropositions(deps)).map((p) => p.id)).toContain(id);
+  });
+
+  it('shows moderators the published places of the commune that look like the proposal', async () => {
+    const proposer = await account('gestionnaire');
+    const existing = await createLieu(deps, { nom: 'Médiathèque Jean Jaurès', pivot: '21580194700017', adresse: '8 rue de la Pique', code_postal: '58000', commune: 'Nevers', date_maj: '2025-06-01', latitude: 46.98623, longitude: 3.15731 }, { kind: 'cli' });
+    const twin = await proposeLieu(deps, proposal({ nom: 'Mediatheque Jean-Jaures', adresse: '8 rue de la Pique', latitude: 46.98625, longitude: 3.15733 }), { account: proposer, ip: null });
+    const elsewhere = await proposeLieu(deps, proposal({ nom: 'Médiathèque Jean Jaurès', adresse: '2 place Saint-Romain', code_postal: '58120', commune: 'Château-Chinon (Ville)' }), { account: proposer, ip: null });
+    const queue = await listPendingPropositions(deps);
+    const similar = queue.find((p) => p.id === twin.id)!.similar;
+    expect(similar.map((s) => s.id)).toEqual([existing.id]);
+    expect(similar[0]!.score).toBeGreaterThanOrEqual(60);
+    expect(queue.find((p) => p.id === elsewhere.id)!.similar).toEqual([]);
   });
 
   it('limits the pending proposals of one account', async () => {

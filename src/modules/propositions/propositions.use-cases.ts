@@ -15,6 +15,7 @@ import { createLieu, type LieuxDeps } from '../lieux/lieux.use-cases.ts';
 import { validateLieu } from '../lieux/lieux.validation.ts';
 import { notify } from '../moderation/claims.use-cases.ts';
 import { propositionAcceptedEmail, propositionPendingEmail, propositionRejectedEmail } from '../moderation/moderation.emails.ts';
+import { similarPlaces, type SimilarPlace } from './propositions.similar.ts';
 import './propositions.tables.ts';
 
 export type PropositionDeps = LieuxDeps & { mailer: Mailer; publicUrl: string };
@@ -39,6 +40,8 @@ export interface PendingProposition {
   created_at: string;
   /** The standard fields as proposed. */
   record: Record<string, unknown>;
+  /** Published places of the same commune that may be the same place. */
+  similar: SimilarPlace[];
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -106,7 +109,7 @@ function assertModerator(account: AccountPrincipal): void {
 }
 
 /** Pending proposals, oldest first, for the moderation queue (moderators only: the caller checks). */
-export async function listPendingPropositions(deps: Pick<PropositionDeps, 'db'>, limit = 100): Promise<PendingProposition[]> {
+export async function listPendingPropositions(deps: Pick<PropositionDeps, 'db' | 'territories'>, limit = 100): Promise<PendingProposition[]> {
   const rows = await deps.db
     .selectFrom('lieu_propositions as p')
     .innerJoin('accounts as a', 'a.id', 'p.account_id')
@@ -115,10 +118,14 @@ export async function listPendingPropositions(deps: Pick<PropositionDeps, 'db'>,
     .orderBy('p.created_at', 'asc')
     .limit(limit)
     .execute();
-  return rows.map((r) => {
+  const items: PendingProposition[] = [];
+  for (const r of rows) {
     const record = typeof r.record === 'string' ? (JSON.parse(r.record) as Record<string, unknown>) : r.record;
-    return { id: r.id, nom: r.nom, commune: r.commune, adresse: String(record.adresse ?? ''), code_postal: String(record.code_postal ?? ''), email: r.email, created_at: iso(r.created_at), record };
-  });
+    const checked = validateLieu(record, deps.territories);
+    const similar = checked.ok ? await similarPlaces(deps.db, checked.value) : [];
+    items.push({ id: r.id, nom: r.nom, commune: r.commune, adresse: String(record.adresse ?? ''), code_postal: String(record.code_postal ?? ''), email: r.email, created_at: iso(r.created_at), record, similar });
+  }
+  return items;
 }
 
 export type PropositionDecision = 'accept' | 'reject';

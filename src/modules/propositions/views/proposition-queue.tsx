@@ -24,6 +24,20 @@ export function PropositionsSection(p: { items: PendingProposition[]; csrf: stri
               <li>Adresse : {item.adresse}</li>
               <li>Proposé par : {item.email}</li>
               <li>Reçue le {date(item.created_at)}</li>
+              {item.similar.length ? (
+                <li>
+                  Lieux semblables déjà publiés dans la commune :
+                  <ul>
+                    {item.similar.map((l) => (
+                      <li>
+                        <a href={`/lieux/${l.id}`}>{l.nom}</a>, {l.adresse} (ressemblance {l.score} sur 100)
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ) : (
+                <li>Aucun lieu semblable publié dans la commune.</li>
+              )}
             </ul>
             <details class="fr-mb-2w">
               <summary>Tous les champs proposés</summary>
