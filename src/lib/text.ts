@@ -3,6 +3,8 @@
 
 /** Lower-case ASCII form: accents removed, ligatures expanded, punctuation turned into spaces. */
 export function normalizeText(value: string): string {
+  // Plain ASCII (most names and addresses once accents are rare) skips the Unicode steps.
+  if (/^[\x00-\x7f]*$/.test(value)) return value.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   return value
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

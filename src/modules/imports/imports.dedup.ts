@@ -84,31 +84,44 @@ export function dice(a: string, b: string): number {
   return total === 0 ? 0 : (2 * common) / total;
 }
 
+/** The same bigrams as `bigrams`, as sorted numeric codes (a multiset): compared without allocating. */
+function bigramCodes(text: string): Uint32Array {
+  const t = ` ${text} `;
+  const codes = new Uint32Array(t.length - 1);
+  for (let i = 0; i < t.length - 1; i++) codes[i] = t.charCodeAt(i) * 65_536 + t.charCodeAt(i + 1);
+  return codes.sort();
+}
+
+/** `dice` on two bigramCodes multisets (a merge of two sorted arrays). */
+function diceOf(x: Uint32Array, y: Uint32Array, bothEmpty: boolean): number {
+  if (bothEmpty) return 1;
+  let common = 0;
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    if (x[i] === y[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (x[i]! < y[j]!) i++;
+    else j++;
+  }
+  const total = x.length + y.length;
+  return total === 0 ? 0 : (2 * common) / total;
+}
+
 export function nameSimilarity(a: string, b: string): number {
   return nameSimilarityOf(nameFeatures(a), nameFeatures(b));
 }
 
 interface NameFeatures {
   words: Set<string>;
-  bigrams: Map<string, number>;
+  bigrams: Uint32Array;
 }
 
 function nameFeatures(nom: string): NameFeatures {
   const tokens = nameTokens(nom);
-  return { words: new Set(tokens), bigrams: bigrams([...tokens].sort().join(' ')) };
-}
-
-/** Sørensen–Dice of two bigram maps (see dice). */
-function diceOf(x: Map<string, number>, y: Map<string, number>, bothEmpty: boolean): number {
-  if (bothEmpty) return 1;
-  let common = 0;
-  let total = 0;
-  for (const [k, n] of x) {
-    common += Math.min(n, y.get(k) ?? 0);
-    total += n;
-  }
-  for (const n of y.values()) total += n;
-  return total === 0 ? 0 : (2 * common) / total;
+  return { words: new Set(tokens), bigrams: bigramCodes([...tokens].sort().join(' ')) };
 }
 
 function nameSimilarityOf(a: NameFeatures, b: NameFeatures): number {
@@ -129,12 +142,12 @@ function addressParts(adresse: string): { number: string | null; street: string 
 interface AddressFeatures {
   number: string | null;
   street: string;
-  bigrams: Map<string, number>;
+  bigrams: Uint32Array;
 }
 
 function addressFeatures(adresse: string): AddressFeatures {
   const parts = addressParts(adresse);
-  return { ...parts, bigrams: bigrams(parts.street) };
+  return { ...parts, bigrams: bigramCodes(parts.street) };
 }
 
 function addressSimilarityOf(x: AddressFeatures, y: AddressFeatures): number {
@@ -164,6 +177,8 @@ export interface DedupFeatures {
   name: NameFeatures;
   address: AddressFeatures;
   located: boolean;
+  /** cos(latitude), for flat distances in differentBuildings. */
+  cosLatitude: number;
   pivot: string | null;
   phone: string | null;
   emails: string[];
@@ -175,6 +190,7 @@ export function dedupFeatures(record: DedupRecord): DedupFeatures {
     name: nameFeatures(record.nom),
     address: addressFeatures(record.adresse),
     located: hasPosition(record),
+    cosLatitude: Math.cos(((record.latitude ?? 0) * Math.PI) / 180),
     pivot: isRealPivot(record.pivot) ? record.pivot : null,
     phone: phoneKey(record.telephone),
     emails: record.courriels.map((e) => e.toLowerCase()),
@@ -186,14 +202,23 @@ export function distanceM(a: DedupFeatures, b: DedupFeatures): number | null {
   return a.located && b.located ? distanceKm(a.record as { latitude: number; longitude: number }, b.record as { latitude: number; longitude: number }) * 1000 : null;
 }
 
+// Metres per degree of latitude; a degree of longitude is this times cos(latitude).
+const metresPerDegree = 111_320;
+
 /**
  * True when scoreFeatures would call the pair distinct by its "different buildings" rule
- * alone (far apart, unlike addresses): a cheap test that spares scoring most pairs of a
- * big town.
+ * alone (far apart, unlike addresses): a cheap test that spares scoring most pairs of a big
+ * town. Distances are first compared on a flat approximation, with a 2 % margin so that it
+ * never disagrees with the exact distance the score uses.
  */
 export function differentBuildings(a: DedupFeatures, b: DedupFeatures): boolean {
-  const d = distanceM(a, b);
-  return d !== null && d > farApartM && addressSimilarityOf(a.address, b.address) < 0.8;
+  if (!a.located || !b.located) return false;
+  const dy = (a.record.latitude! - b.record.latitude!) * metresPerDegree;
+  const dx = (a.record.longitude! - b.record.longitude!) * metresPerDegree * a.cosLatitude;
+  const flat = dx * dx + dy * dy;
+  if (flat <= (farApartM * 0.98) ** 2) return false;
+  if (addressSimilarityOf(a.address, b.address) >= 0.8) return false;
+  return flat > (farApartM * 1.02) ** 2 || distanceM(a, b)! > farApartM;
 }
 
 export function scorePair(a: DedupRecord, b: DedupRecord): PairScore {

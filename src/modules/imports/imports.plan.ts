@@ -21,7 +21,7 @@ import type { ChangeWrite, ImportRowWrite, LinkWrite, VersionWrite } from './imp
 import type { SourceFields } from './imports.provenance.ts';
 import { checkPosition, type GeocodedPosition } from './imports.coordinates.ts';
 import type { DedupIndex } from './imports.dedup-index.ts';
-import { isRealPivot, type DedupRecord } from './imports.dedup.ts';
+import { isRealPivot, type DedupRecord, type PairScore } from './imports.dedup.ts';
 import { emptyState, mergeFields, mergeIncoming, type MergeRecord, type MergeResult, type MergeState, type MergeValue } from './imports.merge.ts';
 import { contributionRows, type ContributionRow } from './imports.merge.repository.ts';
 import type { RowError } from './imports.errors.ts';
@@ -144,19 +144,29 @@ export function dedupRecordOf(id: string, value: LieuValue | LieuRow): DedupReco
   };
 }
 
+export interface MergeTargets {
+  /** Record key → the existing place it is attached to. */
+  targets: Map<string, string>;
+  /** Record key → its scored pairs (not "distinct") with the existing places, reused by the duplicates stage. */
+  pairs: Map<string, { record: DedupRecord; scores: PairScore[] }>;
+}
+
 /**
  * For each new record (no link in this source), the existing place it strongly duplicates,
  * if any: decision "merge" from the scorer, never two different real SIRETs, never a place
  * this source lists under another key of the same file, and each place claimed once.
  */
-export function findMergeTargets(records: readonly PreparedRecord[], index: DedupIndex, excluded: ReadonlySet<string>): Map<string, string> {
+export function findMergeTargets(records: readonly PreparedRecord[], index: DedupIndex, excluded: ReadonlySet<string>): MergeTargets {
   const targets = new Map<string, string>();
+  const pairs: MergeTargets['pairs'] = new Map();
   const claimed = new Set<string>();
   for (const r of records) {
     if (r.link) continue;
     const incoming = dedupRecordOf(`incoming:${r.key}`, r.value);
+    const scores = index.scoreAgainst(incoming);
+    pairs.set(r.key, { record: incoming, scores });
     let best: { id: string; score: number } | null = null;
-    for (const pair of index.scoreAgainst(incoming)) {
+    for (const pair of scores) {
       const other = pair.a === incoming.id ? pair.b : pair.a;
       if (pair.decision !== 'merge' || excluded.has(other) || claimed.has(other)) continue;
       const candidate = index.get(other);
@@ -168,7 +178,7 @@ export function findMergeTargets(records: readonly PreparedRecord[], index: Dedu
       claimed.add(best.id);
     }
   }
-  return targets;
+  return { targets, pairs };
 }
 
 export interface ApplyPlan {

@@ -17,9 +17,10 @@ import type { Actor } from '../lieux/lieux.use-cases.ts';
 import { getSource, type Source } from '../sources/sources.use-cases.ts';
 import * as bulk from './imports.bulk-write.ts';
 import type { DuplicateWrite } from './imports.bulk-write.ts';
-import { DedupIndex } from './imports.dedup-index.ts';
+import { DedupIndex, shareFeatures } from './imports.dedup-index.ts';
+import type { DedupRecord, PairScore } from './imports.dedup.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
-import { dedupRecordOf, findMergeTargets, planApply, prepareRecords, recordKey, type ApplyPlan } from './imports.plan.ts';
+import { dedupRecordOf, findMergeTargets, planApply, prepareRecords, recordKey, type ApplyPlan, type MergeTargets } from './imports.plan.ts';
 import { readSourceFile, type ImportFormat, type ReadResult } from './imports.read.ts';
 import type { Geocoder } from './imports.geocoder.ts';
 import { emptyGeocodingReport, geocodeRecords, type GeocodingReport, type GeocodingResult } from './imports.geocoding.ts';
@@ -192,7 +193,7 @@ async function importInTransaction(
   const departements = new Set(prepared.accepted.map((r) => r.value.code_departement).filter((d): d is string => d !== null));
   const existing = new DedupIndex(await repo.dedupRecordsOf(db, [...departements]));
   const listedHere = new Set([...prepared.seen].map((key) => ctx.links.get(key)?.lieu_id).filter((id): id is string => id !== undefined));
-  const mergeTargets = findMergeTargets(prepared.accepted, existing, listedHere);
+  const { targets: mergeTargets, pairs: incomingPairs } = findMergeTargets(prepared.accepted, existing, listedHere);
   const linked = prepared.accepted.map((r) => r.link?.lieu_id).filter((id): id is string => id !== undefined);
   const currentRows = await repo.loadLieux(db, [...new Set([...linked, ...mergeTargets.values()])]);
   const states = await loadMergeStates(db, [...currentRows.values()]);
@@ -227,7 +228,7 @@ async function importInTransaction(
   stages.lap('write');
 
   // 6. Likely duplicates of the places this run set or changed, against the registry as it now is.
-  const pairs = duplicatesOf(existing, plan, unpublished.map((row) => row.id));
+  const pairs = duplicatesOf(existing, plan, unpublished.map((row) => row.id), incomingPairs);
   await bulk.upsertDuplicates(db, runId, pairs, now);
   stages.lap('duplicates');
 
@@ -352,23 +353,38 @@ async function unchangedFileRun(
 /**
  * Pairs worth a look among the places this run set or changed and the published places of
  * their départements, as the registry stands after the run (new values, new places, minus
- * the places it unpublished).
+ * the places it unpublished). A created place's pairs with the places the run left alone were
+ * scored already when looking for merge targets (`incomingPairs`): only its pairs with the
+ * places this run wrote are scored here.
  */
-function duplicatesOf(before: DedupIndex, plan: ApplyPlan, unpublished: string[]): DuplicateWrite[] {
-  const records = new Map(before.records.map((r) => [r.id, r]));
+function duplicatesOf(before: DedupIndex, plan: ApplyPlan, unpublished: string[], incomingPairs: MergeTargets['pairs']): DuplicateWrite[] {
+  const gone = new Set(unpublished);
+  const written = new Set([...plan.updates.map((row) => row.id), ...unpublished]);
+  const keyOf = new Map(plan.links.map((l) => [l.lieu_id, l.external_id]));
+  const inserted = new Set(plan.inserts.map((row) => row.id));
+  const fresh = new Map<string, DedupRecord>();
   for (const row of [...plan.inserts, ...plan.updates]) {
-    if (row.status === 'published') records.set(row.id, dedupRecordOf(row.id, row));
-    else records.delete(row.id);
+    if (row.status !== 'published' || gone.has(row.id)) continue;
+    const record = dedupRecordOf(row.id, row);
+    const known = inserted.has(row.id) ? incomingPairs.get(keyOf.get(row.id) ?? '') : undefined;
+    if (known) shareFeatures(record, known.record);
+    fresh.set(row.id, record);
   }
-  for (const id of unpublished) records.delete(id);
-  const after = new DedupIndex([...records.values()]);
+  const freshIndex = new DedupIndex([...fresh.values()]);
   const pairs = new Map<string, DuplicateWrite>();
+  const add = (p: PairScore) => {
+    const [a, b] = p.a < p.b ? [p.a, p.b] : [p.b, p.a];
+    pairs.set(`${a}|${b}`, { lieu_a: a, lieu_b: b, score: p.score, decision: p.decision === 'merge' ? 'merge' : 'review', signals: p.signals, reason: p.reason ?? null });
+  };
   for (const id of plan.touched) {
-    const record = records.get(id);
+    const record = fresh.get(id);
     if (!record) continue;
-    for (const p of after.scoreAgainst(record)) {
-      pairs.set(`${p.a}|${p.b}`, { lieu_a: p.a, lieu_b: p.b, score: p.score, decision: p.decision === 'merge' ? 'merge' : 'review', signals: p.signals, reason: p.reason ?? null });
-    }
+    const known = inserted.has(id) ? incomingPairs.get(keyOf.get(id) ?? '') : undefined;
+    const againstBefore = known
+      ? known.scores.map((p) => ({ ...p, a: p.a === known.record.id ? id : p.a, b: p.b === known.record.id ? id : p.b }))
+      : before.scoreAgainst(record);
+    for (const p of againstBefore) if (!written.has(p.a === id ? p.b : p.a)) add(p);
+    for (const p of freshIndex.scoreAgainst(record)) add(p);
   }
   return [...pairs.values()].sort((x, y) => y.score - x.score);
 }
