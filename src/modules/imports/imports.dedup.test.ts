@@ -111,3 +111,36 @@ describe('candidatePairs', () => {
     expect(found.map((p) => [p.a, p.b, p.decision])).toEqual([[a.id, b.id, 'merge']]);
   });
 });
+
+describe('the candidate index scores exactly the pairs a brute-force scan finds', () => {
+  // Places crowded into two communes (many far-apart pairs, some at about 300 m, shared
+  // addresses and names spelled differently), plus a commune boundary within 100 m.
+  const streets = ['rue des Écoles', 'Rue des Ecoles', 'avenue Jean Jaurès', 'av. Jean-Jaures', 'place de la Mairie', 'chemin du Moulin'];
+  const names = ['Médiathèque Jean-Jaurès', 'MEDIATHEQUE JEAN JAURES', 'Espace Public Numérique', 'EPN', 'Mairie de Saint-Fons', 'Centre social Les Tilleuls', 'France Services'];
+  let seed = 7;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  const records: DedupRecord[] = Array.from({ length: 400 }, (_, i) => ({
+    id: `r${String(i).padStart(3, '0')}`,
+    nom: pick(names),
+    adresse: `${1 + Math.floor(random() * 6)} ${pick(streets)}`,
+    code_insee: random() < 0.5 ? '69199' : random() < 0.9 ? '69123' : '69034',
+    // Within ~800 m of one point: distances on both sides of 300 m and of 100 m.
+    latitude: random() < 0.1 ? null : 45.7 + (random() - 0.5) * 0.014,
+    longitude: 4.85 + (random() - 0.5) * 0.02,
+    position_approximate: random() < 0.05,
+    pivot: pick([null, '00000000000000', '21690199900016', '21690199900024']),
+    telephone: pick([null, '04 78 00 00 01', '+33478000002']),
+    courriels: random() < 0.5 ? [] : [pick(['a@b.fr', 'c@d.fr'])],
+  }));
+
+  it('same pairs, same scores', async () => {
+    const { DedupIndex } = await import('./imports.dedup-index.ts');
+    const index = new DedupIndex(records);
+    const viaIndex = new Map<string, number>();
+    for (const r of records) for (const p of index.scoreAgainst(r)) viaIndex.set(`${p.a}|${p.b}`, p.score);
+    const bruteForce = new Map(findDuplicates(records).map((p) => [`${p.a}|${p.b}`, p.score]));
+    expect(bruteForce.size).toBeGreaterThan(50);
+    expect(Object.fromEntries(viaIndex)).toEqual(Object.fromEntries(bruteForce));
+  });
+});
