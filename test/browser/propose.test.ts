@@ -113,6 +113,7 @@ describe.skipIf(!hasChromium)('proposing a place in Chromium', () => {
     await page.waitForLoadState('load');
     expect(await page.title()).toMatch(/^Erreur : proposer un lieu/);
     expect(await page.locator('#erreurs').textContent()).toContain(expected);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('erreurs');
     expect(await page.getByLabel(/^Code postal/).inputValue()).toBe('58000');
     await expectAccessible(page);
     await page.locator('#erreurs a[href="#lieu-telephone"]').click();

@@ -19,6 +19,9 @@ const debounce = (fn, ms) => {
 const control = (name) => form.querySelector(`[data-field="${name}"]`);
 const round = (n) => String(Math.round(n * 1e6) / 1e6);
 
+// A refused form: the summary of errors is read first (its links lead to each field).
+document.getElementById('erreurs')?.focus();
+
 // --- Live validation ---------------------------------------------------------------------
 const touched = new Set();
 
