@@ -2,9 +2,12 @@
 // the whole pipeline (read, validate, enrich, check positions, dedup against the registry,
 // write with history) into a registry already holding N other places; then the same file
 // again, unchanged. Measures rows/s, the unchanged re-import time, the time of each stage and
-// the peak RSS of the process. Runs on embedded PGlite, and on the PostgreSQL server when
-// one is reachable (a schema of its own).
+// the peak RSS of the import process: the import runs in a child process of compiled
+// JavaScript (bench/imports.child.ts), as `maillage import` and sync jobs run in production.
+// Runs on the PostgreSQL server when one is reachable (a schema of its own), then on PGlite.
 // Run alone with `npx tsx bench/imports.bench.ts [places]`.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +19,9 @@ import { standardFields } from '../src/modules/lieux/lieux.schema.ts';
 import { addSource } from '../src/modules/sources/sources.use-cases.ts';
 import { createTerritories } from '../src/modules/territories/territories.use-cases.ts';
 import type { Territories } from '../src/modules/territories/territories.types.ts';
-import { runImport } from '../src/modules/imports/imports.use-cases.ts';
-import { atLeast, atMost, MB, round, type BenchOptions } from './bench.types.ts';
+import type { ImportReport } from '../src/modules/imports/imports.use-cases.ts';
+import { buildEntry } from '../scripts/build.js';
+import { atLeast, atMost, round, type BenchOptions } from './bench.types.ts';
 import { generateLieux, type StandardLieu } from './generate.ts';
 import { bulkLoadLieux } from './load.ts';
 import { openBenchServer } from './pg-server.ts';
@@ -38,47 +42,58 @@ export function standardCsv(lieux: readonly StandardLieu[]): Buffer {
   return Buffer.from(stringify([[...standardFields], ...rows]));
 }
 
-/** Highest RSS seen by sampling every 20 ms while `fn` runs (and at its start and end). */
-async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+interface ChildResult {
+  rssBeforeMb: number;
+  fileMb: number;
+  first: { ms: number; peakRssMb: number; report: ImportReport };
+  again: { ms: number; peakRssMb: number; report: ImportReport };
+}
+
+/** Runs bench/imports.child.ts (compiled) on the prepared store; its JSON line. */
+async function importInChild(env: Record<string, string>): Promise<ChildResult> {
+  const childFile = await buildEntry('bench/imports.child.ts', 'dist/bench/imports.child.js');
+  const child = spawn(process.execPath, [childFile], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`the import process failed (${code}): ${stderr.slice(-2000)}`);
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildResult;
+}
+
+/** The registry of N places and source "bench" in the store, the file on disk; then the child imports it twice. */
+async function measure(
+  handle: DbHandle,
+  territories: Territories,
+  options: { count: number; seed: number; referenceDir: string },
+  store: { env: Record<string, string>; release?: () => Promise<void> },
+) {
+  const file = await loadRegistry(handle, territories, options);
+  await addSource({ db: handle.db, clock: systemClock }, { name: 'bench', producer: 'Banc d’essai' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-import-bench-'));
+  const filePath = path.join(dir, 'bench.csv');
+  fs.writeFileSync(filePath, file);
   try {
-    const result = await fn();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peakMb: peak / MB };
+    await store.release?.(); // PGlite: one process at a time on its folder
+    const result = await importInChild({ ...store.env, BENCH_IMPORT_FILE: filePath, BENCH_REFERENCE_DIR: options.referenceDir });
+    return figures(result, options.count);
   } finally {
-    clearInterval(timer);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The registry of N places loaded, then the file imported twice; generated places are dropped first. */
-async function measure(handle: DbHandle, territories: Territories, options: { count: number; seed: number; referenceDir: string }) {
-  const file = await loadRegistry(handle, territories, options);
-  const deps = { db: handle.db, clock: systemClock, territories };
-  await addSource(deps, { name: 'bench', producer: 'Banc d’essai' });
-  global.gc?.();
-  const baseRssMb = process.memoryUsage.rss() / MB;
-  const first = await withPeakRss(async () => {
-    const started = performance.now();
-    const report = await runImport(deps, { source: 'bench', bytes: file, fileName: 'bench.csv' });
-    return { report, ms: performance.now() - started };
-  });
-  const again = await withPeakRss(async () => {
-    const started = performance.now();
-    const report = await runImport(deps, { source: 'bench', bytes: file, fileName: 'bench.csv' });
-    return { report, ms: performance.now() - started };
-  });
-  const { report, ms } = first.result;
-  const rows = options.count;
-  const peakMb = Math.max(first.peakMb, again.peakMb);
+function figures({ rssBeforeMb, fileMb, first, again }: ChildResult, rows: number) {
+  const peakMb = Math.max(first.peakRssMb, again.peakRssMb);
   return {
-    import: { ms: round(ms, 0), rows_per_s: round((rows / ms) * 1000, 0), stats: report.stats, stages_ms: report.stages },
-    reimport: { ms: round(again.result.ms, 0), stats: again.result.report.stats, stages_ms: again.result.report.stages },
-    rss_before_mb: round(baseRssMb, 0),
-    peak_rss_mb: round(peakMb, 0),
+    file_mb: fileMb,
+    import: { ms: round(first.ms, 0), rows_per_s: round((rows / first.ms) * 1000, 0), stats: first.report.stats, stages_ms: first.report.stages },
+    reimport: { ms: round(again.ms, 0), stats: again.report.stats, stages_ms: again.report.stages },
+    rss_before_mb: rssBeforeMb,
+    peak_rss_mb: peakMb,
     targets: {
-      import_rows_per_s: atLeast('import ≥ 10,000 rows/s', (rows / ms) * 1000, 10_000),
-      unchanged_reimport_s: atMost('unchanged re-import ≤ 2 s', again.result.ms / 1000, 2),
+      import_rows_per_s: atLeast('import ≥ 10,000 rows/s', (rows / first.ms) * 1000, 10_000),
+      unchanged_reimport_s: atMost('unchanged re-import ≤ 2 s', again.ms / 1000, 2),
       peak_rss_mb: atMost('peak RSS ≤ 500 MB', peakMb, 500),
     },
   };
@@ -98,25 +113,34 @@ export async function run(options: Partial<BenchOptions> = {}) {
   const settings = { count, seed: options.seed ?? 42, referenceDir };
   const engines: Record<string, Record<string, unknown>> = {};
 
-  // PostgreSQL first: PGlite's WebAssembly memory stays in the process once touched.
   const { server, note } = await openBenchServer(options.databaseUrl);
   if (server) {
     try {
-      engines.postgres = await measure(server.handle, territories, settings);
+      engines.postgres = await measure(server.handle, territories, settings, { env: { BENCH_DATABASE_URL: server.schemaUrl } });
     } finally {
       await server.drop();
     }
   }
-  const pglite = await openDatabase({});
+  const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-import-bench-pglite-'));
   try {
-    await migrateToLatest(pglite.db);
-    engines.pglite = await measure(pglite, territories, settings);
+    const pglite = await openDatabase({ pgliteDataDir: pgliteDir });
+    let open = true;
+    const close = async () => {
+      if (open) await pglite.close();
+      open = false;
+    };
+    try {
+      await migrateToLatest(pglite.db);
+      engines.pglite = await measure(pglite, territories, settings, { env: { BENCH_PGLITE_DIR: pgliteDir }, release: close });
+    } finally {
+      await close();
+    }
   } finally {
-    await pglite.close();
+    fs.rmSync(pgliteDir, { recursive: true, force: true });
   }
 
-  // Targets: the PostgreSQL server's (production store, RSS of this process only) when reachable;
-  // the embedded engine's RSS includes PGlite itself (about 350 MB once opened).
+  // Targets: the PostgreSQL server's (the production store) when reachable; with PGlite the
+  // import process also holds the database itself (about 350 MB once opened).
   const reference = engines.postgres ?? engines.pglite!;
   const { targets } = reference as { targets: object };
   const without = (figures: Record<string, unknown> | undefined) => (figures ? Object.fromEntries(Object.entries(figures).filter(([k]) => k !== 'targets')) : { skipped: note });
