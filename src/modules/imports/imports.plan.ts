@@ -12,7 +12,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { LieuRow } from '../../db/database.ts';
 import { normalizeText, searchKeys } from '../../lib/text.ts';
-import { diff, emptyRecord, recordOf } from '../lieux/lieux.use-cases.ts';
+import { diff, recordOf } from '../lieux/lieux.use-cases.ts';
 import type { LieuValue } from '../lieux/lieux.schema.ts';
 import { validateLieu } from '../lieux/lieux.validation.ts';
 import type { Territories } from '../territories/territories.types.ts';
@@ -49,7 +49,10 @@ export interface PlanContext {
 }
 
 export interface PreparedRecord {
-  record: SourceRecord;
+  /** The record's row in the file (its row and raw values only: the mapped record is let go once validated). */
+  record: Pick<SourceRecord, 'row'>;
+  /** The raw row as JSON, stored in import_rows (a string takes far less memory than the parsed row). */
+  rawJson: string;
   key: string;
   hash: string;
   link: LinkState | undefined;
@@ -76,8 +79,13 @@ export function recordKey(record: SourceRecord): string {
 }
 
 export function contentHash(record: SourceRecord, format: string, source: Source): string {
+  return hashOfRaw(JSON.stringify(record.raw), format, source);
+}
+
+/** contentHash from the raw row's JSON: the same text as JSON.stringify([format, mapping, raw]). */
+function hashOfRaw(rawJson: string, format: string, source: Source): string {
   // The mapping and format are part of the content: a new mapping must re-map every row.
-  return createHash('sha256').update(JSON.stringify([format, source.mapping, record.raw])).digest('base64url');
+  return createHash('sha256').update(`[${JSON.stringify(format)},${JSON.stringify(source.mapping ?? null)},${rawJson}]`).digest('base64url');
 }
 
 /** Every standard field, absent ones as null, so an update clears what the source no longer gives. */
@@ -99,7 +107,8 @@ export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[
       continue;
     }
     prepared.seen.add(key);
-    const hash = contentHash(record, ctx.format, ctx.source);
+    const rawJson = JSON.stringify(record.raw);
+    const hash = hashOfRaw(rawJson, ctx.format, ctx.source);
     const previous = ctx.previousRows.get(key);
     const link = ctx.links.get(key);
     if (previous && previous.hash === hash && previous.lieu_id && link && link.lieu_id === previous.lieu_id && link.removed_at === null) {
@@ -115,13 +124,13 @@ export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[
       // Placed at its commune centre because the geocoder could not answer: a hash that will not
       // match, so the next run processes the row again (and geocodes it) even if the file is unchanged.
       const pending = ctx.geocoded?.get(record.row)?.status === 'unavailable';
-      prepared.accepted.push({ record, key, hash: pending ? `${hash}:a-geocoder` : hash, link, value: validation.value });
+      prepared.accepted.push({ record: { row: record.row }, rawJson, key, hash: pending ? `${hash}:a-geocoder` : hash, link, value: validation.value });
     } else {
       prepared.rejected++;
       for (const e of validation.errors) {
         prepared.problems.push({ row: record.row, field: e.field, value: e.value === undefined ? undefined : String(e.value), message: e.message, severity: 'error' });
       }
-      prepared.rejectedRows.push({ external_id: key, content_hash: hash, raw: record.raw, lieu_id: null });
+      prepared.rejectedRows.push({ external_id: key, content_hash: hash, raw: rawJson, lieu_id: null });
     }
     onProgress?.(index + 1, total);
   }
@@ -334,7 +343,7 @@ export function planApply(
         updated_at: now,
       };
       plan.inserts.push(row);
-      plan.versions.push({ row, action: 'create', changes: diff(emptyRecord(), recordOf(r.value) as unknown as StandardRecord), reason: null });
+      plan.versions.push({ row, action: 'create', changes: null, reason: null });
       plan.changes.push({ lieu_id: row.id, kind: 'added' });
       lieuId = row.id;
       fields = changedFields(null, recordOf(r.value) as unknown as StandardRecord);
@@ -343,7 +352,7 @@ export function planApply(
     if (fields.length > 0) plan.touched.add(lieuId);
     if (fields.length > 0 && !ruled.has(lieuId)) provenance.set(lieuId, new Set([...(provenance.get(lieuId) ?? []), ...fields]));
     plan.links.push({ external_id: r.key, lieu_id: lieuId });
-    plan.importRows.push({ external_id: r.key, content_hash: r.hash, raw: r.record.raw, lieu_id: lieuId });
+    plan.importRows.push({ external_id: r.key, content_hash: r.hash, raw: r.rawJson, lieu_id: lieuId });
   }
   plan.updates = [...updated.values()];
   plan.provenance = [...provenance].map(([lieu_id, fields]) => ({ lieu_id, fields: [...fields] }));

@@ -187,6 +187,8 @@ async function importInTransaction(
 
   // 1. In memory: keys, hashes, unchanged rows, positions, validation and enrichment (once per row).
   const prepared = prepareRecords(ctx, read.records, options.onProgress);
+  // The parsed rows are no longer needed (prepared records keep their JSON): let them go.
+  read.records = [];
   stages.lap('prepare');
 
   // 2. Bulk reads: the places the accepted records update, and the published places they may duplicate.
