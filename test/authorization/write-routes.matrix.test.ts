@@ -324,3 +324,35 @@ describe('write routes authorisation matrix', () => {
     });
   }
 });
+
+describe('the object decides, not the URL', () => {
+  it('refuses a manager settling, under its own place’s URL, the conflict of a place it does not manage', async () => {
+    const mine = await newLieu();
+    const theirs = await newLieu();
+    const accountId = await account('gestionnaire', [{ kind: 'lieu', code: mine.id }]);
+    const session = await openSession(t.deps, accountId);
+    const conflict = await openConflict(theirs);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/compte/lieux/${mine.id}/conflits/${conflict}`,
+      headers: { cookie: `${SESSION_COOKIE}=${session.sessionId}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      payload: new URLSearchParams({ decision: 'garder', _csrf: session.csrfToken }).toString(),
+    });
+    expect(res.statusCode).toBe(403);
+    const row = await t.deps.db.selectFrom('lieu_conflicts').select('status').where('id', '=', conflict).executeTakeFirstOrThrow();
+    expect(row.status).toBe('open');
+  });
+
+  it('refuses a réseau key restricted to another source, even for a source of its account', async () => {
+    const accountId = await account('reseau', [{ kind: 'source', code: sourceS.id }, { kind: 'source', code: sourceT.id }]);
+    const principal = { id: accountId, role: 'reseau' as const, scopes: [{ kind: 'source' as const, code: sourceS.id }, { kind: 'source' as const, code: sourceT.id }] };
+    const { token } = await createApiKeyAs(t.deps, principal, { label: 'Seulement T', source_ids: [sourceT.id] }, null);
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/sources/${sourceS.id}/lieux`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify([{ id: 'restreint', ...lyon() }]),
+    });
+    expect(res.statusCode, res.body).toBe(403);
+  });
+});
