@@ -43,6 +43,7 @@ export async function canCopy(db: Kysely<any>): Promise<boolean> {
 /** One value in COPY's text format: backslash escapes, `\N` for null. */
 export function copyText(value: string | null): string {
   if (value === null) return '\\N';
+  if (!/[\\\n\r\t]/.test(value)) return value;
   return value.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
 }
 

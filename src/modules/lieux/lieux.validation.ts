@@ -45,6 +45,9 @@ const enumerationIndex = Object.fromEntries(
   ]),
 ) as Record<EnumeratedField, Map<string, string>>;
 
+// Values spelled exactly as the standard: the usual case in a standard file, found without normalising.
+const exactValues = Object.fromEntries(Object.entries(enumerations).map(([field, values]) => [field, new Set(values as readonly string[])])) as Record<EnumeratedField, Set<string>>;
+
 export function validateLieu(
   raw: Record<string, unknown>,
   territories: Territories,
@@ -269,6 +272,10 @@ function matchEnumeration(field: EnumeratedField, items: string[], fail: Fail): 
   const index = enumerationIndex[field];
   const result: string[] = [];
   for (const item of items) {
+    if (exactValues[field].has(item)) {
+      if (!result.includes(item)) result.push(item);
+      continue;
+    }
     const key = field === 'typologie' ? normalizeText(TYPOLOGIE_ALIASES[item.toUpperCase()] ?? item) : normalizeText(item);
     const match = index.get(key) ?? (field === 'typologie' ? index.get(normalizeText(item.replace(/[\s-]+/g, '_'))) : undefined);
     if (match) {
