@@ -90,6 +90,8 @@ interface RouteCase {
   audit?: string;
   /** Other refusal statuses (e.g. 404 for an object of another account, not revealed). */
   refusedAlso?: number[];
+  /** What else an allowed answer must show (redirect target, message). */
+  check?(res: { headers: Record<string, unknown>; body: string }): void;
   make(ctx: Ctx): Promise<Req>;
 }
 
@@ -198,15 +200,15 @@ const policy: Record<string, RouteCase> = {
   'PATCH /api/v1/lieux/:id': { allowed: placeEditors, ok: [200], fresh: true, audit: 'lieu.update', make: async ({ lieu }) => ({ url: `/api/v1/lieux/${lieu.id}`, json: { presentation_resume: 'Nouveaux horaires d’été.' } }) },
   'DELETE /api/v1/lieux/:id': { allowed: placeEditors, ok: [200], fresh: true, audit: 'lieu.unpublish', make: async ({ lieu }) => ({ url: `/api/v1/lieux/${lieu.id}` }) },
   // A manager claiming the place it already manages gets a 409.
-  'POST /api/v1/lieux/:id/revendication': { allowed: managers, ok: [200, 202, 409], make: async ({ lieu }) => ({ url: `/api/v1/lieux/${lieu.id}/revendication`, json: { message: 'Responsable du lieu.' } }) },
+  'POST /api/v1/lieux/:id/revendication': { allowed: managers, ok: [200, 202, 409], audit: 'claim.create', make: async ({ lieu }) => ({ url: `/api/v1/lieux/${lieu.id}/revendication`, json: { message: 'Responsable du lieu.' } }) },
   'POST /api/v1/lieux/:id/versions/:version/retablir': {
     allowed: reviewers, ok: [200], fresh: true, audit: 'lieu.revert',
     make: async ({ lieu }) => (await withVersion2(lieu), { url: `/api/v1/lieux/${lieu.id}/versions/1/retablir`, json: {} }),
   },
   // Proposals: every confirmed account (they go through moderation).
   'POST /api/v1/propositions': { allowed: signedInConfirmed, ok: [202], audit: 'proposition.create', make: async () => ({ url: '/api/v1/propositions', json: lyon() }) },
-  'POST /lieux/proposer': { allowed: signedInConfirmed, ok: [303], audit: 'proposition.create', make: async () => ({ url: '/lieux/proposer', form: { ...lyon(), latitude: '45.7607', longitude: '4.8583' } as Record<string, string> }) },
-  'POST /lieux/:id/revendiquer': { allowed: managers, ok: [200, 202, 303, 409], make: async ({ lieu }) => ({ url: `/lieux/${lieu.id}/revendiquer`, form: { message: 'Responsable du lieu.' } }) },
+  'POST /lieux/proposer': { allowed: signedInConfirmed, ok: [303], audit: 'proposition.create', check: (res) => expect(res.headers.location).toBe('/lieux/proposer?envoyee=1'), make: async () => ({ url: '/lieux/proposer', form: { ...lyon(), latitude: '45.7607', longitude: '4.8583' } as Record<string, string> }) },
+  'POST /lieux/:id/revendiquer': { allowed: managers, ok: [200, 202, 303, 409], audit: 'claim.create', make: async ({ lieu }) => ({ url: `/lieux/${lieu.id}/revendiquer`, form: { message: 'Responsable du lieu.' } }) },
   // Moderation (JSON and forms).
   'POST /api/v1/moderation/revendications/:id': { allowed: reviewers, ok: [200], audit: 'claim.accept', make: async ({ lieu }) => ({ url: `/api/v1/moderation/revendications/${await pendingClaim(lieu)}`, json: { decision: 'accepter' } }) },
   'POST /moderation/revendications/:id': { allowed: reviewers, ok: [303], audit: 'claim.accept', make: async ({ lieu }) => ({ url: `/moderation/revendications/${await pendingClaim(lieu)}`, form: { decision: 'accepter' } }) },
@@ -214,8 +216,8 @@ const policy: Record<string, RouteCase> = {
   'POST /moderation/signalements/:id': { allowed: reviewers, ok: [303], audit: 'report.resolve', make: async ({ lieu }) => ({ url: `/moderation/signalements/${await openReport(lieu)}`, form: { decision: 'traite' } }) },
   'POST /api/v1/moderation/doublons': { allowed: reviewers, ok: [200], audit: 'doublon.reject', make: async () => ({ url: '/api/v1/moderation/doublons', json: { ...(await pendingDuplicate()), decision: 'rejeter' } }) },
   'POST /moderation/doublons': { allowed: reviewers, ok: [303], audit: 'doublon.reject', make: async () => ({ url: '/moderation/doublons', form: { ...(await pendingDuplicate()), decision: 'rejeter' } }) },
-  'POST /api/v1/moderation/propositions/:id': { allowed: reviewers, ok: [200], make: async () => ({ url: `/api/v1/moderation/propositions/${await pendingProposition()}`, json: { decision: 'refuser', commentaire: 'Lieu fermé.' } }) },
-  'POST /moderation/propositions/:id': { allowed: reviewers, ok: [303], make: async () => ({ url: `/moderation/propositions/${await pendingProposition()}`, form: { decision: 'refuser', commentaire: 'Lieu fermé.' } }) },
+  'POST /api/v1/moderation/propositions/:id': { allowed: reviewers, ok: [200], audit: 'proposition.reject', make: async () => ({ url: `/api/v1/moderation/propositions/${await pendingProposition()}`, json: { decision: 'refuser', commentaire: 'Lieu fermé.' } }) },
+  'POST /moderation/propositions/:id': { allowed: reviewers, ok: [303], audit: 'proposition.reject', make: async () => ({ url: `/moderation/propositions/${await pendingProposition()}`, form: { decision: 'refuser', commentaire: 'Lieu fermé.' } }) },
   'POST /moderation/lieux/:id/historique/:version': {
     allowed: reviewers, ok: [303], fresh: true, audit: 'lieu.revert',
     make: async ({ lieu }) => (await withVersion2(lieu), { url: `/moderation/lieux/${lieu.id}/historique/1`, form: { commentaire: 'Retour.' } }),
@@ -233,9 +235,9 @@ const policy: Record<string, RouteCase> = {
   },
   'POST /compte/lieux/:id/conflits/:conflict': { allowed: placeEditors, ok: [303], fresh: true, audit: 'lieu.conflict.keep', make: async ({ lieu }) => ({ url: `/compte/lieux/${lieu.id}/conflits/${await openConflict(lieu)}`, form: { decision: 'garder' } }) },
   // Sources and the network API.
-  'POST /compte/sources': { allowed: networks, ok: [303], make: async () => ({ url: '/compte/sources', form: { name: `matrice-${++counter}`, producer: 'Réseau de test', format: '', location: 'https://example.org/lieux.csv', priority: '', schedule: '' } }) },
-  'POST /compte/sources/:name/synchroniser': { allowed: sourceOwners, ok: [303], make: async () => ({ url: `/compte/sources/${sourceS.name}/synchroniser`, form: {} }) },
-  'POST /api/v1/sources/:id/jobs': { allowed: sourceOwners, ok: [202], make: async () => ({ url: `/api/v1/sources/${sourceS.id}/jobs`, json: {} }) },
+  'POST /compte/sources': { allowed: networks, ok: [303], check: (res) => expect(res.headers.location).toMatch(/^\/compte\/sources\/matrice-\d+\?info=creee$/), make: async () => ({ url: '/compte/sources', form: { name: `matrice-${++counter}`, producer: 'Réseau de test', format: '', location: 'https://example.org/lieux.csv', priority: '', schedule: '' } }) },
+  'POST /compte/sources/:name/synchroniser': { allowed: sourceOwners, ok: [303], check: (res) => expect(res.headers.location).toMatch(/\?info=(demandee|deja)$/), make: async () => ({ url: `/compte/sources/${sourceS.name}/synchroniser`, form: {} }) },
+  'POST /api/v1/sources/:id/jobs': { allowed: sourceOwners, ok: [202], check: (res) => expect(JSON.parse(res.body).message).toMatch(/Synchronisation mise en file|attend déjà son tour/), make: async () => ({ url: `/api/v1/sources/${sourceS.id}/jobs`, json: {} }) },
   // Opened by an API key only (the session cookie sent along must not open it).
   'PUT /api/v1/sources/:id/lieux': {
     allowed: sourceOwners, ok: [200], audit: 'source.push',
@@ -244,7 +246,7 @@ const policy: Record<string, RouteCase> = {
   'POST /compte/cles-api': { allowed: networks, ok: [201], audit: 'api_key.create', make: async () => ({ url: '/compte/cles-api', form: { label: 'Export nocturne' } }) },
   'POST /compte/cles-api/:id/revoquer': { allowed: ['réseau de la source'], ok: [303], audit: 'api_key.revoke', refusedAlso: [404], make: async ({ who }) => ({ url: `/compte/cles-api/${await keyToRevoke(who, currentProfile)}/revoquer`, form: {} }) },
   // One's own account: a wrong password is the validation answer (400), nothing deleted.
-  'POST /compte/suppression': { allowed: signedIn, ok: [400], make: async () => ({ url: '/compte/suppression', form: { password: 'pas le bon mot de passe' } }) },
+  'POST /compte/suppression': { allowed: signedIn, ok: [400], check: (res) => expect(res.body).toContain('Mot de passe incorrect'), make: async () => ({ url: '/compte/suppression', form: { password: 'pas le bon mot de passe' } }) },
 };
 
 beforeAll(async () => {
@@ -315,6 +317,7 @@ describe('write routes authorisation matrix', () => {
             expect(refused, detail).toBe(false);
             expect(spec.ok, detail).toContain(res.statusCode);
             if (spec.audit && res.statusCode < 400) expect(audit.map((a) => a.action), detail).toContain(spec.audit);
+            spec.check?.({ headers: res.headers, body: res.body });
           } else {
             expect(refused, detail).toBe(true);
             expect(audit, 'a refused request writes nothing to the audit log').toEqual([]);
