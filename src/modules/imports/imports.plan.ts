@@ -219,6 +219,11 @@ function changedFields(before: StandardRecord | null, after: StandardRecord): st
   return standardFields.filter((f) => f !== 'id' && JSON.stringify(before?.[f] ?? null) !== JSON.stringify(after[f] ?? null) && (before !== null || !isEmpty(after[f])));
 }
 
+/** changedFields(null, record) without serialising: the standard fields a new place is given. */
+function givenFields(record: StandardRecord): string[] {
+  return standardFields.filter((f) => f !== 'id' && !isEmpty(record[f]));
+}
+
 const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 
 /** The merge fields of a validated value, as the conflict rules read them. */
@@ -333,8 +338,9 @@ export function planApply(
       lieuId = current.id;
       plan.stats.merged++;
     } else {
+      const record = recordOf(r.value);
       const row: LieuRow = {
-        ...(recordOf(r.value) as unknown as Omit<LieuRow, 'id' | 'search_tokens' | 'sort_key' | 'status' | 'version' | 'created_at' | 'updated_at'>),
+        ...(record as unknown as Omit<LieuRow, 'id' | 'search_tokens' | 'sort_key' | 'status' | 'version' | 'created_at' | 'updated_at'>),
         id: randomUUID(),
         ...searchKeys(r.value.nom, r.value.commune),
         status: 'published',
@@ -346,7 +352,7 @@ export function planApply(
       plan.versions.push({ row, action: 'create', changes: null, reason: null });
       plan.changes.push({ lieu_id: row.id, kind: 'added' });
       lieuId = row.id;
-      fields = changedFields(null, recordOf(r.value) as unknown as StandardRecord);
+      fields = givenFields(record as unknown as StandardRecord);
       plan.stats.new++;
     }
     if (fields.length > 0) plan.touched.add(lieuId);
