@@ -71,7 +71,7 @@ const networks: Profile[] = ['réseau de la source', 'réseau d’une autre sour
 /** What one request of the matrix needs: the target place (inside the "du lieu" profiles' scope), the signed-in account. */
 interface Ctx {
   lieu: Lieu;
-  who: { id: string | null; apiKey: string | null };
+  who: { id: string | null; apiKey: string | null; profile: Profile };
 }
 interface Req {
   url: string;
@@ -116,6 +116,9 @@ const lyon = () => ({
   longitude: 4.8583,
 });
 const newLieu = () => createLieu(t.deps, lyon(), { kind: 'cli' });
+const lieuVersion = async (lieu: Lieu) => (await t.deps.db.selectFrom('lieux').select('version').where('id', '=', lieu.id).executeTakeFirstOrThrow()).version;
+let ips = 0;
+const nextIp = () => `10.0.${(++ips >> 8) & 255}.${ips & 255}`;
 
 async function account(role: Role, scopes: Scope[], verified = true): Promise<string> {
   // An operator must give a manager a place: a placeholder, removed, makes one without.
@@ -184,14 +187,12 @@ async function openConflict(lieu: Lieu) {
     .executeTakeFirstOrThrow();
   return row.id;
 }
-async function keyToRevoke(who: Ctx['who'], profile: Profile) {
+async function keyToRevoke(who: Ctx['who']) {
   // Only one's own key may be revoked: the réseau profile gets its own, the others someone else's.
-  const ownerId = profile === 'réseau de la source' ? who.id! : await account('reseau', [{ kind: 'source', code: sourceS.id }]);
+  const ownerId = who.profile === 'réseau de la source' ? who.id! : await account('reseau', [{ kind: 'source', code: sourceS.id }]);
   const { key } = await createApiKeyAs(t.deps, { id: ownerId, role: 'reseau', scopes: [{ kind: 'source', code: sourceS.id }] }, { label: 'Clé à révoquer' }, null);
   return key.id;
 }
-
-let currentProfile: Profile = 'anonyme';
 
 /** The authorisation policy: write route → profiles allowed, with a request that must succeed for them. */
 const policy: Record<string, RouteCase> = {
@@ -244,7 +245,7 @@ const policy: Record<string, RouteCase> = {
     make: async () => ({ url: `/api/v1/sources/${sourceS.id}/lieux`, raw: { type: 'application/json', body: JSON.stringify([{ id: `ext-${++counter}`, ...lyon() }]) } }),
   },
   'POST /compte/cles-api': { allowed: networks, ok: [201], audit: 'api_key.create', make: async () => ({ url: '/compte/cles-api', form: { label: 'Export nocturne' } }) },
-  'POST /compte/cles-api/:id/revoquer': { allowed: ['réseau de la source'], ok: [303], audit: 'api_key.revoke', refusedAlso: [404], make: async ({ who }) => ({ url: `/compte/cles-api/${await keyToRevoke(who, currentProfile)}/revoquer`, form: {} }) },
+  'POST /compte/cles-api/:id/revoquer': { allowed: ['réseau de la source'], ok: [303], audit: 'api_key.revoke', refusedAlso: [404], make: async ({ who }) => ({ url: `/compte/cles-api/${await keyToRevoke(who)}/revoquer`, form: {} }) },
   // One's own account: a wrong password is the validation answer (400), nothing deleted.
   'POST /compte/suppression': { allowed: signedIn, ok: [400], check: (res) => expect(res.body).toContain('Mot de passe incorrect'), make: async () => ({ url: '/compte/suppression', form: { password: 'pas le bon mot de passe' } }) },
 };
@@ -283,8 +284,8 @@ describe('write routes authorisation matrix', () => {
           const apiKey = accountId && (profile === 'réseau de la source' || profile === 'réseau d’une autre source' || profile === 'administrateur') && route.startsWith('PUT ')
             ? (await createApiKeyAs(t.deps, { id: accountId, role: profile === 'administrateur' ? 'administrateur' : 'reseau', scopes: [{ kind: 'source', code: profile === 'réseau de la source' ? sourceS.id : sourceT.id }] }, { label: 'Envoi' }, null)).token
             : null;
-          currentProfile = profile;
-          const req = await spec.make({ lieu, who: { id: accountId, apiKey } });
+          const req = await spec.make({ lieu, who: { id: accountId, apiKey, profile } });
+          const versionBefore = await lieuVersion(lieu);
           const auditBefore = (await t.deps.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0;
           const method = route.split(' ')[0] as 'POST' | 'PUT' | 'PATCH' | 'DELETE';
           const headers: Record<string, string> = {};
@@ -308,7 +309,7 @@ describe('write routes authorisation matrix', () => {
             headers['content-type'] = 'application/json';
           }
           // A distinct address per request: the per-IP rate limits are not what is tested here.
-          const res = await t.app.inject({ method, url: req.url, headers, payload, remoteAddress: `10.${(counter >> 8) & 255}.${counter & 255}.${++counter % 250}` });
+          const res = await t.app.inject({ method, url: req.url, headers, payload, remoteAddress: nextIp() });
           const detail = `${res.statusCode} ${res.headers.location ?? ''} ${res.body.slice(0, 300)}`;
           expect(res.statusCode, detail).toBeLessThan(500);
           const refused = res.statusCode === 401 || res.statusCode === 403 || (spec.refusedAlso ?? []).includes(res.statusCode) || (res.statusCode === 303 && String(res.headers.location).startsWith('/connexion'));
@@ -321,6 +322,7 @@ describe('write routes authorisation matrix', () => {
           } else {
             expect(refused, detail).toBe(true);
             expect(audit, 'a refused request writes nothing to the audit log').toEqual([]);
+            expect(await lieuVersion(lieu), 'a refused request leaves the place as it was').toBe(versionBefore);
           }
         });
       }
