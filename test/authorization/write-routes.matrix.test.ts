@@ -264,6 +264,54 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+/** One request of the matrix: `profile` calls `route`, which must answer as the policy says. */
+async function check(route: string, spec: RouteCase, profile: Profile, allowed: boolean, csrf = true): Promise<void> {
+  const lieu = spec.fresh ? await newLieu() : shared;
+  const accountId = await profileAccount(profile, lieu);
+  const session = accountId ? await openSession(t.deps, accountId) : null;
+  const apiKey = accountId && (profile === 'réseau de la source' || profile === 'réseau d’une autre source' || profile === 'administrateur') && route.startsWith('PUT ')
+    ? (await createApiKeyAs(t.deps, { id: accountId, role: profile === 'administrateur' ? 'administrateur' : 'reseau', scopes: [{ kind: 'source', code: profile === 'réseau de la source' ? sourceS.id : sourceT.id }] }, { label: 'Envoi' }, null)).token
+    : null;
+  const req = await spec.make({ lieu, who: { id: accountId, apiKey, profile } });
+  const versionBefore = await lieuVersion(lieu);
+  const auditBefore = (await t.deps.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0;
+  const method = route.split(' ')[0] as 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  const headers: Record<string, string> = {};
+  if (session) headers.cookie = `${SESSION_COOKIE}=${session.sessionId}`;
+  if (session && csrf) headers['x-csrf-token'] = session.csrfToken;
+  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  let payload: string | undefined;
+  if (req.form) {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...req.form, ...(session && csrf ? { _csrf: session.csrfToken } : {}) })) for (const x of [v].flat()) body.append(k, x);
+    payload = body.toString();
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    headers.accept = 'text/html';
+  } else if (req.raw) {
+    payload = req.raw.body;
+    headers['content-type'] = req.raw.type;
+  } else if (req.json !== undefined) {
+    payload = JSON.stringify(req.json);
+    headers['content-type'] = 'application/json';
+  }
+  // A distinct address per request: the per-IP rate limits are not what is tested here.
+  const res = await t.app.inject({ method, url: req.url, headers, payload, remoteAddress: nextIp() });
+  const detail = `${res.statusCode} ${res.headers.location ?? ''} ${res.body.slice(0, 300)}`;
+  expect(res.statusCode, detail).toBeLessThan(500);
+  const refused = res.statusCode === 401 || res.statusCode === 403 || (spec.refusedAlso ?? []).includes(res.statusCode) || (res.statusCode === 303 && String(res.headers.location).startsWith('/connexion'));
+  const audit = accountId ? await t.deps.db.selectFrom('audit_log').select('action').where('account_id', '=', accountId).where('seq', '>', auditBefore as never).execute() : [];
+  if (allowed) {
+    expect(refused, detail).toBe(false);
+    expect(spec.ok, detail).toContain(res.statusCode);
+    if (spec.audit && res.statusCode < 400) expect(audit.map((a) => a.action), detail).toContain(spec.audit);
+    spec.check?.({ headers: res.headers, body: res.body });
+  } else {
+    expect(refused, detail).toBe(true);
+    expect(audit, 'a refused request writes nothing to the audit log').toEqual([]);
+    expect(await lieuVersion(lieu), 'a refused request leaves the place as it was').toBe(versionBefore);
+  }
+}
+
 describe('write routes authorisation matrix', () => {
   it('covers every write route the app serves (policy or public list)', () => {
     expect(writeRoutes.length).toBeGreaterThan(30);
@@ -277,54 +325,10 @@ describe('write routes authorisation matrix', () => {
     describe(route, () => {
       for (const profile of PROFILES) {
         const allowed = spec.allowed.includes(profile);
-        it(`${profile}: ${allowed ? 'allowed' : 'refused'}`, async () => {
-          const lieu = spec.fresh ? await newLieu() : shared;
-          const accountId = await profileAccount(profile, lieu);
-          const session = accountId ? await openSession(t.deps, accountId) : null;
-          const apiKey = accountId && (profile === 'réseau de la source' || profile === 'réseau d’une autre source' || profile === 'administrateur') && route.startsWith('PUT ')
-            ? (await createApiKeyAs(t.deps, { id: accountId, role: profile === 'administrateur' ? 'administrateur' : 'reseau', scopes: [{ kind: 'source', code: profile === 'réseau de la source' ? sourceS.id : sourceT.id }] }, { label: 'Envoi' }, null)).token
-            : null;
-          const req = await spec.make({ lieu, who: { id: accountId, apiKey, profile } });
-          const versionBefore = await lieuVersion(lieu);
-          const auditBefore = (await t.deps.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst())?.seq ?? 0;
-          const method = route.split(' ')[0] as 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-          const headers: Record<string, string> = {};
-          if (session) {
-            headers.cookie = `${SESSION_COOKIE}=${session.sessionId}`;
-            headers['x-csrf-token'] = session.csrfToken;
-          }
-          if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-          let payload: string | undefined;
-          if (req.form) {
-            const body = new URLSearchParams();
-            for (const [k, v] of Object.entries({ ...req.form, ...(session ? { _csrf: session.csrfToken } : {}) })) for (const x of [v].flat()) body.append(k, x);
-            payload = body.toString();
-            headers['content-type'] = 'application/x-www-form-urlencoded';
-            headers.accept = 'text/html';
-          } else if (req.raw) {
-            payload = req.raw.body;
-            headers['content-type'] = req.raw.type;
-          } else if (req.json !== undefined) {
-            payload = JSON.stringify(req.json);
-            headers['content-type'] = 'application/json';
-          }
-          // A distinct address per request: the per-IP rate limits are not what is tested here.
-          const res = await t.app.inject({ method, url: req.url, headers, payload, remoteAddress: nextIp() });
-          const detail = `${res.statusCode} ${res.headers.location ?? ''} ${res.body.slice(0, 300)}`;
-          expect(res.statusCode, detail).toBeLessThan(500);
-          const refused = res.statusCode === 401 || res.statusCode === 403 || (spec.refusedAlso ?? []).includes(res.statusCode) || (res.statusCode === 303 && String(res.headers.location).startsWith('/connexion'));
-          const audit = accountId ? await t.deps.db.selectFrom('audit_log').select('action').where('account_id', '=', accountId).where('seq', '>', auditBefore as never).execute() : [];
-          if (allowed) {
-            expect(refused, detail).toBe(false);
-            expect(spec.ok, detail).toContain(res.statusCode);
-            if (spec.audit && res.statusCode < 400) expect(audit.map((a) => a.action), detail).toContain(spec.audit);
-            spec.check?.({ headers: res.headers, body: res.body });
-          } else {
-            expect(refused, detail).toBe(true);
-            expect(audit, 'a refused request writes nothing to the audit log').toEqual([]);
-            expect(await lieuVersion(lieu), 'a refused request leaves the place as it was').toBe(versionBefore);
-          }
-        });
+        it(`${profile}: ${allowed ? 'allowed' : 'refused'}`, () => check(route, spec, profile, allowed));
+      }
+      if (!route.startsWith('PUT ')) {
+        it('without the CSRF token: refused', () => check(route, spec, spec.allowed.includes('administrateur') ? 'administrateur' : spec.allowed[0]!, false, false));
       }
     });
   }
