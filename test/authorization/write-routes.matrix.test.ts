@@ -130,7 +130,24 @@ async function account(role: Role, scopes: Scope[], verified = true): Promise<st
   return id;
 }
 
-function profileAccount(profile: Profile, lieu: Lieu): Promise<string> | null {
+// One account per profile for the whole file (creating one hashes a password: the dearest
+// step); the manager of "the place" is given each fresh place in turn.
+const profileAccounts = new Map<Profile, { id: string; session: { sessionId: string; csrfToken: string } }>();
+async function signedInAs(profile: Profile, lieu: Lieu) {
+  let cached = profileAccounts.get(profile);
+  if (!cached) {
+    const id = await newProfileAccount(profile, lieu);
+    if (!id) return null;
+    cached = { id, session: await openSession(t.deps, id) };
+    profileAccounts.set(profile, cached);
+  } else if (profile === 'gestionnaire du lieu') {
+    const manages = await t.deps.db.selectFrom('account_scopes').select('code').where('account_id', '=', cached.id).where('code', '=', lieu.id).executeTakeFirst();
+    if (!manages) await t.deps.db.insertInto('account_scopes').values({ account_id: cached.id, kind: 'lieu', code: lieu.id }).execute();
+  }
+  return cached;
+}
+
+function newProfileAccount(profile: Profile, lieu: Lieu): Promise<string> | null {
   const territory = (kind: Scope['kind'], code: string | null): Scope[] => [{ kind, code: code! }];
   switch (profile) {
     case 'anonyme': return null;
@@ -151,9 +168,16 @@ function profileAccount(profile: Profile, lieu: Lieu): Promise<string> | null {
 }
 
 // Fixtures consumed by one decision: each request gets its own.
-const claimant = () => account('gestionnaire', [{ kind: 'lieu', code: elsewhere.id }]);
-async function pendingClaim(lieu: Lieu) {
+// Someone else's claims and proposals: one pending claim per account and place, 10 pending proposals per account.
+let claimants: string[] = [];
+let claims = 0;
+const claimant = async () => {
+  if (claims++ % 9 === 0) claimants = [await account('gestionnaire', [{ kind: 'lieu', code: elsewhere.id }]), ...claimants];
+  return claimants[0]!;
+};
+async function pendingClaim() {
   const id = randomUUID();
+  const lieu = await newLieu();
   await t.deps.db.insertInto('lieu_claims').values({ id, lieu_id: lieu.id, account_id: await claimant(), status: 'pending', message: 'Je gère ce lieu.', created_at: new Date() }).execute();
   return id;
 }
@@ -187,9 +211,11 @@ async function openConflict(lieu: Lieu) {
     .executeTakeFirstOrThrow();
   return row.id;
 }
+let keyOwner: string | undefined;
 async function keyToRevoke(who: Ctx['who']) {
   // Only one's own key may be revoked: the réseau profile gets its own, the others someone else's.
-  const ownerId = who.profile === 'réseau de la source' ? who.id! : await account('reseau', [{ kind: 'source', code: sourceS.id }]);
+  keyOwner ??= await account('reseau', [{ kind: 'source', code: sourceS.id }]);
+  const ownerId = who.profile === 'réseau de la source' ? who.id! : keyOwner;
   const { key } = await createApiKeyAs(t.deps, { id: ownerId, role: 'reseau', scopes: [{ kind: 'source', code: sourceS.id }] }, { label: 'Clé à révoquer' }, null);
   return key.id;
 }
@@ -211,8 +237,8 @@ const policy: Record<string, RouteCase> = {
   'POST /lieux/proposer': { allowed: signedInConfirmed, ok: [303], audit: 'proposition.create', check: (res) => expect(res.headers.location).toBe('/lieux/proposer?envoyee=1'), make: async () => ({ url: '/lieux/proposer', form: { ...lyon(), latitude: '45.7607', longitude: '4.8583' } as Record<string, string> }) },
   'POST /lieux/:id/revendiquer': { allowed: managers, ok: [200, 202, 303, 409], audit: 'claim.create', make: async ({ lieu }) => ({ url: `/lieux/${lieu.id}/revendiquer`, form: { message: 'Responsable du lieu.' } }) },
   // Moderation (JSON and forms).
-  'POST /api/v1/moderation/revendications/:id': { allowed: reviewers, ok: [200], audit: 'claim.accept', make: async ({ lieu }) => ({ url: `/api/v1/moderation/revendications/${await pendingClaim(lieu)}`, json: { decision: 'accepter' } }) },
-  'POST /moderation/revendications/:id': { allowed: reviewers, ok: [303], audit: 'claim.accept', make: async ({ lieu }) => ({ url: `/moderation/revendications/${await pendingClaim(lieu)}`, form: { decision: 'accepter' } }) },
+  'POST /api/v1/moderation/revendications/:id': { allowed: reviewers, ok: [200], audit: 'claim.accept', make: async () => ({ url: `/api/v1/moderation/revendications/${await pendingClaim()}`, json: { decision: 'accepter' } }) },
+  'POST /moderation/revendications/:id': { allowed: reviewers, ok: [303], audit: 'claim.accept', make: async () => ({ url: `/moderation/revendications/${await pendingClaim()}`, form: { decision: 'accepter' } }) },
   'POST /api/v1/moderation/signalements/:id': { allowed: reviewers, ok: [200], audit: 'report.resolve', make: async ({ lieu }) => ({ url: `/api/v1/moderation/signalements/${await openReport(lieu)}`, json: { decision: 'traite' } }) },
   'POST /moderation/signalements/:id': { allowed: reviewers, ok: [303], audit: 'report.resolve', make: async ({ lieu }) => ({ url: `/moderation/signalements/${await openReport(lieu)}`, form: { decision: 'traite' } }) },
   'POST /api/v1/moderation/doublons': { allowed: reviewers, ok: [200], audit: 'doublon.reject', make: async () => ({ url: '/api/v1/moderation/doublons', json: { ...(await pendingDuplicate()), decision: 'rejeter' } }) },
@@ -267,8 +293,9 @@ afterAll(async () => t?.close());
 /** One request of the matrix: `profile` calls `route`, which must answer as the policy says. */
 async function check(route: string, spec: RouteCase, profile: Profile, allowed: boolean, csrf = true): Promise<void> {
   const lieu = spec.fresh ? await newLieu() : shared;
-  const accountId = await profileAccount(profile, lieu);
-  const session = accountId ? await openSession(t.deps, accountId) : null;
+  const signed = await signedInAs(profile, lieu);
+  const accountId = signed?.id ?? null;
+  const session = signed?.session ?? null;
   const apiKey = accountId && (profile === 'réseau de la source' || profile === 'réseau d’une autre source' || profile === 'administrateur') && route.startsWith('PUT ')
     ? (await createApiKeyAs(t.deps, { id: accountId, role: profile === 'administrateur' ? 'administrateur' : 'reseau', scopes: [{ kind: 'source', code: profile === 'réseau de la source' ? sourceS.id : sourceT.id }] }, { label: 'Envoi' }, null)).token
     : null;
