@@ -334,6 +334,8 @@ async function check(route: string, spec: RouteCase, profile: Profile, allowed: 
     spec.check?.({ headers: res.headers, body: res.body });
   } else {
     expect(refused, detail).toBe(true);
+    // The refusal is the use case's decision (or the missing CSRF token), said in French.
+    if (res.statusCode === 403) expect(res.body, detail).toContain(csrf ? 'Action refusée' : 'CSRF');
     expect(audit, 'a refused request writes nothing to the audit log').toEqual([]);
     expect(await lieuVersion(lieu), 'a refused request leaves the place as it was').toBe(versionBefore);
   }
