@@ -4,10 +4,9 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalContext, expectAccessible, signIn } from '../helpers/browser.ts';
+import { hasChromium, newLocalContext, expectAccessible, signIn } from '../helpers/browser.ts';
+import { accountWithPassword, closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
-import { createAccountByOperator } from '../../src/modules/accounts/accounts.use-cases.ts';
-import { hashPassword } from '../../src/modules/accounts/accounts.crypto.ts';
 
 
 const email = 'agent.donnees@exemple-prive.fr';
@@ -20,21 +19,11 @@ let accountId: string;
 beforeAll(async () => {
   if (!hasChromium) return;
   t = await buildTestApp({ mailer: createMemoryMailer() });
-  ({ id: accountId } = await createAccountByOperator(
-    { db: t.deps.db, clock: t.deps.clock, mailer: createMemoryMailer(), publicUrl: 'http://test' },
-    { email, role: 'agent_territorial', scopes: [{ kind: 'departement', code: '69' }] },
-  ));
-  await t.deps.db.updateTable('accounts').set({ password_hash: await hashPassword(password) }).where('id', '=', accountId).execute();
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = t.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await launchChromium();
+  accountId = await accountWithPassword(t, { email, role: 'agent_territorial', scopes: [{ kind: 'departement', code: '69' }] }, password);
+  ({ base, browser } = await serveForBrowser(t));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => closeBrowserApp(browser, t));
 
 
 describe.skipIf(!hasChromium)('my data in Chromium', () => {

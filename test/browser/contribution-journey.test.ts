@@ -5,15 +5,14 @@
 // (diff, then save), and the moderator reverts the edit from the place's history page; the
 // public page shows the reverted value again. Also: the merges page and its split. axe-core scans
 // the pages of the journey.
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { hasChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { accountWithPassword, closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { mailBody, startSmtpServer, type CapturedMail, type TestSmtpServer } from '../helpers/smtp-server.ts';
-import { createMailer, createMemoryMailer } from '../../src/lib/mailer.ts';
+import { createMailer } from '../../src/lib/mailer.ts';
 import { createLogger } from '../../src/lib/logger.ts';
-import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
 import { mergeLieux } from '../../src/modules/imports/imports.duplicates.ts';
 import { createLieu } from '../../src/modules/lieux/lieux.use-cases.ts';
 import type { Lieu } from '../../src/modules/lieux/lieux.schema.ts';
@@ -59,17 +58,12 @@ beforeAll(async () => {
   const kept = await createLieu(t.deps, place('Espace numérique de la Part-Dieu', '0472000003', { adresse: '17 rue du Docteur Bouchut' }), { kind: 'cli' });
   merged = await createLieu(t.deps, place('EPN Part-Dieu', '0472000004', { adresse: '17 rue du Dr Bouchut' }), { kind: 'cli' });
   await mergeLieux(t.deps, kept.id, merged.id, { kind: 'cli' });
-  const accounts = { db: t.deps.db, clock: t.deps.clock, mailer: createMemoryMailer(), publicUrl: 'http://test' };
-  const { resetLink } = await createAccountByOperator(accounts, { email: moderator, role: 'moderateur', scopes: [] });
-  await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  await accountWithPassword(t, { email: moderator, role: 'moderateur' }, password);
+  ({ base, browser } = await serveForBrowser(t));
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await closeBrowserApp(browser, t);
   await smtp?.close();
 });
 

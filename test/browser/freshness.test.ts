@@ -1,13 +1,12 @@
 // Freshness journeys in a real Chromium: a manager signs in, sees the status and completeness
 // of the place and confirms it is up to date; the e-mailed link opens a page whose button
 // confirms. axe-core finds no serious or critical violation on these pages (320 px too).
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { hasChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { accountWithPassword, closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
-import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
 import { createLieu, getLieu } from '../../src/modules/lieux/lieux.use-cases.ts';
 import type { Lieu } from '../../src/modules/lieux/lieux.schema.ts';
 import { sendFreshnessReminders } from '../../src/modules/freshness/freshness.use-cases.ts';
@@ -28,18 +27,11 @@ beforeAll(async () => {
   const base0 = { pivot: '21690123100011', commune: 'Lyon', code_postal: '69003', adresse: '30 boulevard Vivier-Merle', latitude: 45.7607, longitude: 4.8583 };
   first = await createLieu(t.deps, { ...base0, nom: 'Médiathèque des Pentes', date_maj: '2024-01-15', horaires: 'Mo-Fr 09:00-12:00' }, { kind: 'cli' });
   second = await createLieu(t.deps, { ...base0, nom: 'Espace numérique Vivier', date_maj: '2024-02-15' }, { kind: 'cli' });
-  const accounts = { db: t.deps.db, clock: t.deps.clock, mailer, publicUrl: 'http://test' };
-  const { resetLink } = await createAccountByOperator(accounts, { email, role: 'gestionnaire', scopes: [first, second].map((l) => ({ kind: 'lieu' as const, code: l.id })) });
-  await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  await accountWithPassword(t, { email, role: 'gestionnaire', scopes: [first, second].map((l) => ({ kind: 'lieu' as const, code: l.id })) }, password, mailer);
+  ({ base, browser } = await serveForBrowser(t));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => closeBrowserApp(browser, t));
 
 const newPage = (width = 1280) => newLocalPage(browser, { viewport: { width, height: 800 } });
 

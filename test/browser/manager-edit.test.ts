@@ -3,13 +3,11 @@
 // updated; then an import gives another value for the same field, the manager sees the
 // conflict and takes the source's value. axe-core finds no serious or critical violation on
 // the edit, error, diff, history and conflict pages.
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { expectAccessible, hasChromium, launchChromium, newLocalPage, signIn } from '../helpers/browser.ts';
-import { createMemoryMailer } from '../../src/lib/mailer.ts';
-import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
+import { expectAccessible, hasChromium, newLocalPage, signIn } from '../helpers/browser.ts';
+import { accountWithPassword, closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { getLieu } from '../../src/modules/lieux/lieux.use-cases.ts';
 import { addSource } from '../../src/modules/sources/sources.use-cases.ts';
 import { runImport } from '../../src/modules/imports/imports.use-cases.ts';
@@ -30,18 +28,11 @@ beforeAll(async () => {
   await addSource(t.deps, { name: 'cd39', producer: 'Département du Jura' });
   await runImport(t.deps, { source: 'cd39', bytes: file('Mo-Fr 09:00-12:00') });
   lieuId = (await t.deps.db.selectFrom('lieu_sources').select('lieu_id').executeTakeFirstOrThrow()).lieu_id;
-  const accounts = { db: t.deps.db, clock: t.deps.clock, mailer: createMemoryMailer(), publicUrl: 'http://test' };
-  const { resetLink } = await createAccountByOperator(accounts, { email, role: 'gestionnaire', scopes: [{ kind: 'lieu', code: lieuId }] });
-  await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  await accountWithPassword(t, { email, role: 'gestionnaire', scopes: [{ kind: 'lieu', code: lieuId }] }, password);
+  ({ base, browser } = await serveForBrowser(t));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => closeBrowserApp(browser, t));
 
 describe.skipIf(!hasChromium)('a manager edits their place in Chromium', () => {
   it('edits hours and a service, sees the diff, confirms, and finds the history entry and the public page updated', async () => {

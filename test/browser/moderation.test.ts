@@ -2,14 +2,12 @@
 // lieu" on a place whose domain is not its own (so the claim waits), a moderator accepts it
 // in the moderation queue, and the account can then edit the place (PATCH with its session
 // and CSRF token, refused before). axe-core scans the claim page and the queue.
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { hasChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { accountWithPassword, closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
-import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
-import type { Role } from '../../src/modules/accounts/accounts.tables.ts';
 import { createLieu } from '../../src/modules/lieux/lieux.use-cases.ts';
 import type { Lieu } from '../../src/modules/lieux/lieux.schema.ts';
 import { createReport } from '../../src/modules/reports/reports.use-cases.ts';
@@ -23,15 +21,6 @@ const mailer = createMemoryMailer();
 const password = 'un mot de passe de navigateur';
 const claimant = 'claire@association-voisine.fr';
 const moderator = 'moderation@anct.example.org';
-
-async function account(email: string, role: Role) {
-  const accounts = { db: t.deps.db, clock: t.deps.clock, mailer, publicUrl: 'http://test' };
-  // A gestionnaire signed up by itself has no place yet; the operator command requires one.
-  const placeholder = '00000000-0000-4000-8000-000000000000';
-  const { id, resetLink } = await createAccountByOperator(accounts, { email, role, scopes: role === 'gestionnaire' ? [{ kind: 'lieu', code: placeholder }] : [] });
-  await t.deps.db.deleteFrom('account_scopes').where('account_id', '=', id).where('code', '=', placeholder).execute();
-  await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
-}
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -59,17 +48,13 @@ beforeAll(async () => {
     .insertInto('lieu_duplicates')
     .values({ lieu_a: a, lieu_b: b, score: 72, decision: 'review', signals: JSON.stringify({ name: 0.9, address: 0.8, distance_m: 10, pivot: 'unknown', phone: null, email: null }), reason: null, status: 'pending', found_run_id: null, found_at: new Date() })
     .execute();
-  await account(claimant, 'gestionnaire');
-  await account(moderator, 'moderateur');
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  // The claimant has no place yet, like a gestionnaire that signed up by itself.
+  await accountWithPassword(t, { email: claimant, role: 'gestionnaire' }, password, mailer);
+  await accountWithPassword(t, { email: moderator, role: 'moderateur' }, password, mailer);
+  ({ base, browser } = await serveForBrowser(t));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => closeBrowserApp(browser, t));
 
 async function signedInPage(email: string): Promise<Page> {
   const page = await newLocalPage(browser);

@@ -1,13 +1,12 @@
 // Real-Chromium journey of the network API: a réseau account signs in, creates a source and an
 // API key in the back-office (the key is shown once), pushes its places with the key, sees the
 // import among the source's runs, revokes the key and is refused. axe-core scans each page.
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { hasChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { accountWithPassword, closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
-import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
 
 
 const places = [
@@ -26,18 +25,11 @@ beforeAll(async () => {
   if (!hasChromium) return;
   const mailer = createMemoryMailer();
   t = await buildTestApp({ mailer });
-  const accounts = { db: t.deps.db, clock: t.deps.clock, mailer, publicUrl: 'http://test' };
-  const { resetLink } = await createAccountByOperator(accounts, { email, role: 'reseau', scopes: [] });
-  await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  await accountWithPassword(t, { email, role: 'reseau' }, password, mailer);
+  ({ base, browser } = await serveForBrowser(t));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => closeBrowserApp(browser, t));
 
 const newPage = () => newLocalPage(browser);
 

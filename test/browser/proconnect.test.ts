@@ -5,7 +5,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalPage, expectAccessible } from '../helpers/browser.ts';
+import { hasChromium, newLocalPage, expectAccessible } from '../helpers/browser.ts';
+import { closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.ts';
 
 
@@ -40,13 +41,11 @@ beforeAll(async () => {
       MAILLAGE_PROCONNECT_CLIENT_SECRET: op.clientSecret,
     },
   });
-  await t.app.listen({ host: '127.0.0.1', port });
-  browser = await launchChromium();
+  ({ browser } = await serveForBrowser(t, port));
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await closeBrowserApp(browser, t);
   await op?.close();
 });
 

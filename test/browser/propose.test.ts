@@ -5,15 +5,13 @@
 // it anyway (server summary), fixes it and sends; a second account sends one without
 // JavaScript. A moderator accepts the first in /moderation and its page exists. axe-core
 // scans the form, the refused form and the queue.
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { banAddresses, startBanServer, type BanServer } from '../helpers/ban-server.ts';
-import { expectAccessible, hasChromium, launchChromium, newLocalPage, signIn } from '../helpers/browser.ts';
+import { expectAccessible, hasChromium, newLocalPage, signIn } from '../helpers/browser.ts';
+import { accountWithPassword, closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
-import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
-import type { Role } from '../../src/modules/accounts/accounts.tables.ts';
 
 let t: TestApp;
 let ban: BanServer;
@@ -25,29 +23,19 @@ const proposer = 'camille@centre-social-nevers.fr';
 const noScript = 'dominique@mairie-chateau-chinon.fr';
 const moderator = 'moderation@anct.example.org';
 
-async function account(email: string, role: Role) {
-  const accounts = { db: t.deps.db, clock: t.deps.clock, mailer, publicUrl: 'http://test' };
-  const placeholder = '00000000-0000-4000-8000-000000000000';
-  const { id, resetLink } = await createAccountByOperator(accounts, { email, role, scopes: role === 'gestionnaire' ? [{ kind: 'lieu', code: placeholder }] : [] });
-  await t.deps.db.deleteFrom('account_scopes').where('account_id', '=', id).execute();
-  await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
-}
-
 beforeAll(async () => {
   if (!hasChromium) return;
   ban = await startBanServer(banAddresses);
   t = await buildTestApp({ mailer, env: { MAILLAGE_GEOCODER_URL: ban.url } });
-  await account(proposer, 'gestionnaire');
-  await account(noScript, 'gestionnaire');
-  await account(moderator, 'moderateur');
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  // The gestionnaires have no place: anyone signed in may propose one.
+  await accountWithPassword(t, { email: proposer, role: 'gestionnaire' }, password, mailer);
+  await accountWithPassword(t, { email: noScript, role: 'gestionnaire' }, password, mailer);
+  await accountWithPassword(t, { email: moderator, role: 'moderateur' }, password, mailer);
+  ({ base, browser } = await serveForBrowser(t));
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await closeBrowserApp(browser, t);
   await ban?.close();
 });
 

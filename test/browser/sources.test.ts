@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { hasChromium, newLocalPage, expectAccessible, signIn } from '../helpers/browser.ts';
+import { accountWithPassword, closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
-import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
 import { startSourceJobRunner, type JobRunner } from '../../src/modules/sources/sources.runner.ts';
 
 
@@ -38,22 +38,17 @@ beforeAll(async () => {
   t = await buildTestApp({ mailer, env: { MAILLAGE_SOURCES_ALLOW_PRIVATE: 'true' } });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillage-sources-browser-'));
   t.deps.config.dataDir = dataDir;
-  const accounts = { db: t.deps.db, clock: t.deps.clock, mailer, publicUrl: 'http://test' };
-  const { resetLink } = await createAccountByOperator(accounts, { email, role: 'reseau', scopes: [] });
-  await resetPassword(accounts, new URL(resetLink).searchParams.get('jeton'), password);
+  await accountWithPassword(t, { email, role: 'reseau' }, password, mailer);
   feedServer = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' }).end(feed));
   await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
   feedUrl = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}/lieux.csv`;
   runner = await startSourceJobRunner(t.deps, { pollingIntervalSeconds: 0.5, schedulerIntervalMs: 60_000 });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  ({ base, browser } = await serveForBrowser(t));
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await runner?.stop();
-  await t?.close();
+  await runner?.stop(); // before the app closes its database
+  await closeBrowserApp(browser, t);
   await new Promise((resolve) => feedServer?.close(resolve));
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
