@@ -196,6 +196,15 @@ function dsfrJs(): string {
   return `${banner}\n${files.map((f) => `{\n${fs.readFileSync(path.join(dsfrDist, f), 'utf8').replace(/^\/\*![\s\S]*?\*\//, '')}\n}`).join('\n')}`;
 }
 
+/**
+ * One of our scripts, its imports of sibling modules (`from './x.js'`) pointing at their hashed
+ * URLs: shared code is a module of its own, cached once, and still served from this origin
+ * (CSP: own scripts only). A module must be added before the scripts that import it.
+ */
+function ownScript(store: AssetStore, file: string): string {
+  return fs.readFileSync(path.join(ownAssets, file), 'utf8').replace(/(\bfrom\s*)(['"])\.\/([\w.-]+\.js)\2/g, (_whole, from: string, q: string, name: string) => `${from}${q}${store.url(name)}${q}`);
+}
+
 export interface AssetOptions {
   /** Simplified contours of France for the offline map background, when present. */
   contoursFile?: string;
@@ -219,7 +228,8 @@ export function buildAssetStore(options: AssetOptions = {}): AssetStore {
     fs.readFileSync(path.join(ownAssets, 'orientation.css'), 'utf8'),
   ].join('\n'));
   store.add('dsfr.js', dsfrJs());
-  for (const file of ['app.js', 'map.js', 'orientation.js', 'propose.js']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
+  // map-base.js first: map.js and propose.js import it by its hashed URL.
+  for (const file of ['app.js', 'map-base.js', 'map.js', 'orientation.js', 'propose.js']) store.add(file, ownScript(store, file));
   for (const file of ['embed.js', 'maillage-carte.js', 'integrer.js', 'embed.css']) store.add(file, fs.readFileSync(path.join(ownAssets, file)));
   // Observatory pages only: DSFR Chart's bar chart (a self-contained web component) and the table sorting.
   store.add('bar-chart.js', fs.readFileSync(path.join(dsfrChartDist, 'BarChart/BarChart.js')));

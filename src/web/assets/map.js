@@ -3,6 +3,8 @@
 // first. Markers are HTML elements (clusters with counts need no glyph files), and the list
 // stays the accessible alternative; the markers are hidden from assistive technology.
 
+import { frenchLocale, loadMapLibre, styleFor } from './map-base.js';
+
 const container = document.getElementById('carte');
 
 function pointsFromList() {
@@ -24,20 +26,6 @@ function boundsOf(features) {
   return [[w, s], [e, n]];
 }
 
-function styleFor(dataset) {
-  const sources = {};
-  const layers = [{ id: 'fond', type: 'background', paint: { 'background-color': '#f6f6f6' } }];
-  if (dataset.tilesUrl) {
-    sources.tuiles = { type: 'raster', tiles: [dataset.tilesUrl], tileSize: 256, attribution: dataset.tilesAttribution ?? '' };
-    layers.push({ id: 'tuiles', type: 'raster', source: 'tuiles' });
-  } else if (dataset.contoursUrl) {
-    sources.contours = { type: 'geojson', data: dataset.contoursUrl };
-    layers.push({ id: 'contours-fond', type: 'fill', source: 'contours', paint: { 'fill-color': '#ffffff' } });
-    layers.push({ id: 'contours-trait', type: 'line', source: 'contours', paint: { 'line-color': '#929292', 'line-width': 0.8 } });
-  }
-  return { version: 8, sources, layers };
-}
-
 function selectInList(id) {
   for (const li of document.querySelectorAll('#resultats li.maillage-selected')) li.classList.remove('maillage-selected');
   const item = document.querySelector(`#resultats [data-lieu-id="${CSS.escape(id)}"]`);
@@ -47,27 +35,14 @@ function selectInList(id) {
 }
 
 async function start() {
-  const css = document.createElement('link');
-  css.rel = 'stylesheet';
-  css.href = container.dataset.maplibreCssUrl;
-  document.head.appendChild(css);
-  const module = await import(container.dataset.maplibreUrl);
-  const maplibregl = module.default ?? module;
+  const maplibregl = await loadMapLibre(container);
   const map = new maplibregl.Map({
     container,
     style: styleFor(container.dataset),
     center: [2.4, 46.6],
     zoom: 4.5,
     attributionControl: container.dataset.tilesUrl ? {} : false,
-    // The map's own controls are real buttons: name them in French.
-    locale: {
-      'Map.Title': 'Carte des lieux (la liste donne les mêmes informations)',
-      'NavigationControl.ZoomIn': 'Zoomer',
-      'NavigationControl.ZoomOut': 'Dézoomer',
-      'NavigationControl.ResetBearing': 'Réorienter vers le nord',
-      'AttributionControl.ToggleAttribution': 'Afficher les crédits',
-      'AttributionControl.MapFeedback': 'Signaler une erreur de carte',
-    },
+    locale: frenchLocale('Carte des lieux (la liste donne les mêmes informations)'),
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   window.maillageMap = map;

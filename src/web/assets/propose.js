@@ -6,6 +6,8 @@
 // - a lazily loaded MapLibre map whose draggable marker writes latitude and longitude (the
 //   two fields stay the accessible way to give the position).
 
+import { frenchLocale, loadMapLibre, styleFor } from './map-base.js';
+
 const form = document.getElementById('proposer');
 
 const debounce = (fn, ms) => {
@@ -111,27 +113,8 @@ function setPosition(lon, lat) {
   touch('longitude');
 }
 
-function styleFor(dataset) {
-  const sources = {};
-  const layers = [{ id: 'fond', type: 'background', paint: { 'background-color': '#f6f6f6' } }];
-  if (dataset.tilesUrl) {
-    sources.tuiles = { type: 'raster', tiles: [dataset.tilesUrl], tileSize: 256, attribution: dataset.tilesAttribution ?? '' };
-    layers.push({ id: 'tuiles', type: 'raster', source: 'tuiles' });
-  } else if (dataset.contoursUrl) {
-    sources.contours = { type: 'geojson', data: dataset.contoursUrl };
-    layers.push({ id: 'contours-fond', type: 'fill', source: 'contours', paint: { 'fill-color': '#ffffff' } });
-    layers.push({ id: 'contours-trait', type: 'line', source: 'contours', paint: { 'line-color': '#929292', 'line-width': 0.8 } });
-  }
-  return { version: 8, sources, layers };
-}
-
 async function startMap() {
-  const css = document.createElement('link');
-  css.rel = 'stylesheet';
-  css.href = container.dataset.maplibreCssUrl;
-  document.head.appendChild(css);
-  const module = await import(container.dataset.maplibreUrl);
-  const maplibregl = module.default ?? module;
+  const maplibregl = await loadMapLibre(container);
   const start = positionOfFields();
   const map = new maplibregl.Map({
     container,
@@ -139,14 +122,7 @@ async function startMap() {
     center: start ?? [2.4, 46.6],
     zoom: start ? 16 : 4.5,
     attributionControl: container.dataset.tilesUrl ? {} : false,
-    locale: {
-      'Map.Title': 'Carte : position du lieu (les champs latitude et longitude donnent la même information)',
-      'NavigationControl.ZoomIn': 'Zoomer',
-      'NavigationControl.ZoomOut': 'Dézoomer',
-      'NavigationControl.ResetBearing': 'Réorienter vers le nord',
-      'AttributionControl.ToggleAttribution': 'Afficher les crédits',
-      'AttributionControl.MapFeedback': 'Signaler une erreur de carte',
-    },
+    locale: frenchLocale('Carte : position du lieu (les champs latitude et longitude donnent la même information)'),
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   const el = document.createElement('div');
