@@ -17,6 +17,14 @@ const date = (value: string) => new Date(value).toLocaleString('fr-FR', { timeZo
 const actionLabels = { create: 'Création', update: 'Modification', unpublish: 'Retrait du registre', republish: 'Republication' } as const;
 const queueCrumb = { label: 'File de modération', href: '/moderation' };
 
+const BackToQueue = () => (
+  <p>
+    <ButtonLink kind="tertiary" href="/moderation">
+      Retour à la file de modération
+    </ButtonLink>
+  </p>
+);
+
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return '(vide)';
   if (Array.isArray(value)) return value.map((v) => String(v)).join(', ');
@@ -87,11 +95,7 @@ export function LieuHistoryPage(p: HistoryPageProps) {
             </li>
           ))}
         </ol>
-        <p>
-          <ButtonLink kind="tertiary" href="/moderation">
-            Retour à la file de modération
-          </ButtonLink>
-        </p>
+        <BackToQueue />
       </div>
     </Page>
   );
@@ -205,11 +209,7 @@ export function MergesPage(p: { ctx: PageContext; merges: ActiveMerge[]; notice?
             </li>
           ))}
         </ul>
-        <p>
-          <ButtonLink kind="tertiary" href="/moderation">
-            Retour à la file de modération
-          </ButtonLink>
-        </p>
+        <BackToQueue />
       </div>
     </Page>
   );
