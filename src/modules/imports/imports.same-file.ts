@@ -20,6 +20,8 @@ export function fileHash(source: Source, options: { bytes: Uint8Array; services?
 
 export interface PreviousRun {
   id: string;
+  /** The run that last wrote the rows this run saw: itself, or the one it carried them from. */
+  rowsRun: string;
   format: string | null;
   encoding: string | null;
   read: number;
@@ -40,7 +42,7 @@ const awaitingGeocoder = 'a-geocoder';
 export async function sameFileAsLastRun(db: Db, sourceId: string, hash: string): Promise<PreviousRun | undefined> {
   const [last, before] = await db
     .selectFrom('import_runs')
-    .select(['id', 'file_hash', 'format', 'encoding', 'read', 'accepted', 'rejected', 'started_at'])
+    .select(['id', 'file_hash', 'rows_run_id', 'format', 'encoding', 'read', 'accepted', 'rejected', 'started_at'])
     .where('source_id', '=', sourceId)
     .where('status', '=', 'succeeded')
     .orderBy('started_at', 'desc')
@@ -49,26 +51,24 @@ export async function sameFileAsLastRun(db: Db, sourceId: string, hash: string):
   if (!last || last.file_hash !== hash) return undefined;
   // Two runs started at the same instant: which one is the last is unknown, take the full path.
   if (before && new Date(before.started_at).getTime() === new Date(last.started_at).getTime()) return undefined;
+  const rowsRun = last.rows_run_id ?? last.id;
   const { rows } = await sql<{ broken: number }>`
     SELECT count(*)::int AS broken
     FROM import_rows r LEFT JOIN lieu_sources l ON l.source_id = r.source_id AND l.external_id = r.external_id
-    WHERE r.source_id = ${sourceId} AND r.last_run_id = ${last.id} AND r.lieu_id IS NOT NULL
+    WHERE r.source_id = ${sourceId} AND r.last_run_id = ${rowsRun} AND r.lieu_id IS NOT NULL
       AND (l.lieu_id IS DISTINCT FROM r.lieu_id OR l.removed_at IS NOT NULL OR r.content_hash LIKE ${`%${awaitingGeocoder}%`})`.execute(db);
   if (Number(rows[0]?.broken ?? 1) > 0) return undefined;
-  return last;
+  return { ...last, rowsRun };
 }
 
-/** The previous run's rows become this run's; their links are seen now. Returns the keys seen. */
-export async function carryRowsOver(db: Db, sourceId: string, previousRunId: string, runId: string, now: Date): Promise<Set<string>> {
-  const keys = await db
-    .updateTable('import_rows')
-    .set({ last_run_id: runId })
-    .where('source_id', '=', sourceId)
-    .where('last_run_id', '=', previousRunId)
-    .returning('external_id')
-    .execute();
+/**
+ * The rows of `rowsRun` are seen again: their links are seen now. The rows themselves are not
+ * rewritten (the new run records `rows_run_id` instead). Returns the keys seen.
+ */
+export async function carryRowsOver(db: Db, sourceId: string, rowsRun: string, now: Date): Promise<Set<string>> {
+  const keys = await db.selectFrom('import_rows').select('external_id').where('source_id', '=', sourceId).where('last_run_id', '=', rowsRun).execute();
   await sql`UPDATE lieu_sources SET last_seen_at = ${now.toISOString()}::timestamptz, removed_at = NULL
-    WHERE source_id = ${sourceId} AND external_id IN (SELECT external_id FROM import_rows WHERE source_id = ${sourceId} AND last_run_id = ${runId})`.execute(db);
+    WHERE source_id = ${sourceId} AND external_id IN (SELECT external_id FROM import_rows WHERE source_id = ${sourceId} AND last_run_id = ${rowsRun})`.execute(db);
   return new Set(keys.map((k) => k.external_id));
 }
 

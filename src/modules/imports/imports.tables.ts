@@ -41,6 +41,8 @@ export interface ImportRunsTable {
   merged: Generated<number>;
   /** SHA-256 of the file read, with format and mapping (migration 0012, imports.same-file.ts). */
   file_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Unchanged-file run: the run whose import_rows it saw (their last_run_id), migration 0014. */
+  rows_run_id: ColumnType<string | null, string | null | undefined, string | null>;
   removed: number;
   unpublished: number;
   warnings: number;

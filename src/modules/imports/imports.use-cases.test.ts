@@ -89,6 +89,24 @@ describe('runImport lifecycle', () => {
     expect(after).toEqual(before);
   });
 
+  it('the same file twice more: recognised without rewriting the raw rows, then a changed file takes the full path', async () => {
+    const runOf = (id: string) => handle.db.selectFrom('import_runs').select(['id', 'rows_run_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    const rowsRuns = async () => [...new Set((await handle.db.selectFrom('import_rows').innerJoin('sources', 'sources.id', 'import_rows.source_id').select('last_run_id').where('sources.name', '=', 'bfc').execute()).map((r) => r.last_run_id))];
+    const [written] = await rowsRuns();
+    advanceDays(1);
+    const second = await runImport(deps, { source: 'bfc', bytes: csv(rowA, rowB, rowC) });
+    advanceDays(1);
+    const third = await runImport(deps, { source: 'bfc', bytes: csv(rowA, rowB, rowC) });
+    expect(third.stats).toMatchObject({ read: 3, accepted: 3, unchanged: 3, new: 0, updated: 0, removed: 0 });
+    expect(third.geocoding.notes.join(' ')).toContain('Fichier identique');
+    // Both runs name the run that wrote the rows; the rows still point at it.
+    expect((await runOf(second.runId)).rows_run_id).toBe(written);
+    expect((await runOf(third.runId)).rows_run_id).toBe(written);
+    expect(await rowsRuns()).toEqual([written]);
+    const links = await handle.db.selectFrom('lieu_sources').select('last_seen_at').where('external_id', 'in', ['a1', 'b2', 'c3']).execute();
+    for (const l of links) expect(new Date(l.last_seen_at).getTime()).toBe(now.getTime());
+  });
+
   it('updates a changed row and takes the source away from a missing one, without unpublishing it yet', async () => {
     advanceDays(1);
     const changedB = rowB.replace('Loisirs et créations numériques', 'Loisirs et créations numériques|Accès internet et matériel informatique');

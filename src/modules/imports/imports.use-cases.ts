@@ -309,7 +309,7 @@ async function unchangedFileRun(
   const previous = await sameFileAsLastRun(db, source.id, hash);
   if (!previous) return null;
   const stages = stageClock();
-  const seen = await carryRowsOver(db, source.id, previous.id, runId, now);
+  const seen = await carryRowsOver(db, source.id, previous.rowsRun, now);
   const removed = (await repo.markMissingLinksRemoved(db, source.id, seen, now)).length;
   const orphans = await unpublishOrphans(db, now, options.graceDays ?? defaultGraceDays);
   await bulk.insertVersions(db, orphans.versions, { kind: 'source', id: source.id }, now);
@@ -346,7 +346,7 @@ async function unchangedFileRun(
   };
   options.onProgress?.(previous.read, previous.read);
   const run = runRow(runId, source, options, started, deps.clock.now(), report.durationMs, 'succeeded', undefined, stats, null);
-  await repo.insertRun(db, { ...run, format: previous.format, encoding: previous.encoding, geocoding: JSON.stringify(geocoding), file_hash: hash });
+  await repo.insertRun(db, { ...run, format: previous.format, encoding: previous.encoding, geocoding: JSON.stringify(geocoding), file_hash: hash, rows_run_id: previous.rowsRun });
   await repo.insertErrors(db, problems.map((p) => ({ run_id: runId, row: p.row, field: p.field, value: p.value ?? null, message: p.message, severity: p.severity })));
   await options.beforeCommit?.(db, report);
   return report;
