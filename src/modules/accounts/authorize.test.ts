@@ -42,6 +42,17 @@ describe('authorize', () => {
     }
   });
 
+  it('lets agents with a territory, moderators and administrators read a territory’s places', () => {
+    for (const kind of ['commune', 'epci', 'departement', 'region'] as const) expect(authorize(account('agent_territorial', [{ kind, code: '69' }]), 'territoire.read')).toEqual({ allowed: true });
+    expect(authorize(account('moderateur'), 'territoire.read').allowed).toBe(true);
+    expect(authorize(account('administrateur'), 'territoire.read').allowed).toBe(true);
+    const noTerritory = authorize(account('agent_territorial'), 'territoire.read');
+    expect(noTerritory.allowed).toBe(false);
+    expect(noTerritory.allowed ? '' : noTerritory.reason).toMatch(/territoire n’est pas encore défini/);
+    expect(authorize(account('gestionnaire', [{ kind: 'lieu', code: 'lieu-a' }]), 'territoire.read').allowed).toBe(false);
+    expect(authorize(account('reseau', [{ kind: 'source', code: 's' }]), 'territoire.read').allowed).toBe(false);
+  });
+
   it('throws a 403 with the French reason', () => {
     const error = (() => {
       try {

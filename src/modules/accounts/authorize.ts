@@ -14,7 +14,7 @@ export interface AccountPrincipal {
   scopes: Scope[];
 }
 
-export type Action = 'lieu.create' | 'lieu.update' | 'lieu.unpublish' | 'audit.read' | 'lieu.history' | 'lieu.revert';
+export type Action = 'lieu.create' | 'lieu.update' | 'lieu.unpublish' | 'audit.read' | 'lieu.history' | 'lieu.revert' | 'territoire.read';
 
 /** The place concerned: its id (absent for a new one) and the codes of its territory. */
 export interface LieuTarget {
@@ -37,6 +37,9 @@ export const roleLabels: Record<Role, string> = {
 
 const refuse = (reason: string): Decision => ({ allowed: false, reason });
 
+/** Scope kinds that name a territory (and not a place or a source). */
+export const territoryKinds: ScopeKind[] = ['commune', 'epci', 'departement', 'region'];
+
 function inTerritory(scopes: Scope[], target: LieuTarget): boolean {
   return scopes.some(
     (s) =>
@@ -52,6 +55,12 @@ export function authorize(account: AccountPrincipal, action: Action, target?: Li
   if (action === 'audit.read') return refuse('Le journal d’audit est réservé aux modérateurs et aux administrateurs.');
   // Undoing someone else's edits is a moderation decision, even for a place one manages.
   if (action === 'lieu.history' || action === 'lieu.revert') return refuse('L’historique des lieux et le retour à une version précédente sont réservés aux modérateurs et aux administrateurs.');
+  // The list of a territory's places (all statuses): agents see the territories of their scopes.
+  if (action === 'territoire.read') {
+    if (account.role !== 'agent_territorial') return refuse('La liste des lieux d’un territoire est réservée aux agents territoriaux, aux modérateurs et aux administrateurs.');
+    if (!account.scopes.some((s) => territoryKinds.includes(s.kind))) return refuse('Votre territoire n’est pas encore défini : un modérateur ou un administrateur l’ajoutera à votre compte.');
+    return { allowed: true };
+  }
   if (!target) return refuse('Le lieu concerné est inconnu.');
   switch (account.role) {
     case 'gestionnaire':
