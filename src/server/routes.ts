@@ -26,10 +26,11 @@ import { registerEmbedPages } from '../modules/embed/embed.pages.ts';
 import { registerModerationPages } from '../modules/moderation/moderation.pages.ts';
 import { registerPropositionPages } from '../modules/propositions/propositions.pages.ts';
 import { registerFreshnessPages } from '../modules/freshness/freshness.pages.ts';
+import { registerTerritoryPlacesPages } from '../modules/territory-places/territory-places.pages.ts';
 import { registerAccountDataPages } from '../modules/accounts/account-data.pages.ts';
 import { registerContributionPages } from '../modules/contribution/contribution.pages.ts';
 
 export type RouteModule = (app: App, deps: AppDeps) => Promise<void> | void;
 
 // registerAccountsApi first: it installs cookies, sessions and rate limiting for all routes.
-export const routeModules: RouteModule[] = [registerAccountsApi, registerProConnectPages, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerDuplicatesApi, registerSourcesApi, registerSourcePages, registerApiKeys, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages, registerModerationPages, registerPropositionPages, registerFreshnessPages, registerAccountDataPages, registerContributionPages];
+export const routeModules: RouteModule[] = [registerAccountsApi, registerProConnectPages, registerLieuxAccountWritesApi, registerSitePages, registerSearchPages, registerOrientationPages, registerLieuxPages, registerReportPages, registerTerritoryPages, registerTerritoriesApi, registerImportsApi, registerDuplicatesApi, registerSourcesApi, registerSourcePages, registerApiKeys, registerLieuxApi, registerSearchApi, registerObservatoryApi, registerObservatoryPages, registerExportsApi, registerExportPages, registerEmbedPages, registerModerationPages, registerPropositionPages, registerFreshnessPages, registerTerritoryPlacesPages, registerAccountDataPages, registerContributionPages];

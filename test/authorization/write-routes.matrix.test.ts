@@ -256,6 +256,8 @@ const policy: Record<string, RouteCase> = {
   'POST /api/v1/doublons/rejet': { allowed: reviewers, ok: [200], audit: 'doublon.reject', make: async () => { const d = await pendingDuplicate(); return { url: '/api/v1/doublons/rejet', json: d }; } },
   // A manager's pages (the same right as a modification).
   'POST /compte/fraicheur/:id': { allowed: placeEditors, ok: [303], fresh: true, audit: 'lieu.confirm_freshness', make: async ({ lieu }) => ({ url: `/compte/fraicheur/${lieu.id}`, form: {} }) },
+  // The territory page's form: the same use case as /compte/fraicheur (a place's manager too).
+  'POST /compte/territoire/:id/confirmer': { allowed: placeEditors, ok: [303], fresh: true, audit: 'lieu.confirm_freshness', make: async ({ lieu }) => ({ url: `/compte/territoire/${lieu.id}/confirmer`, form: {} }) },
   'POST /compte/lieux/:id/modifier': {
     allowed: placeEditors, ok: [303], fresh: true, audit: 'lieu.update',
     make: async ({ lieu }) => ({ url: `/compte/lieux/${lieu.id}/modifier`, form: { ...(formValuesOf(lieu) as Record<string, string | string[]>), presentation_resume: 'Nouveaux horaires d’été.', etape: 'enregistrer', vu: String(lieu.updated_at) } }),

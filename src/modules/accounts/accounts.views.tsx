@@ -4,7 +4,7 @@ import { Alert } from '../../web/components/alert.tsx';
 import { Button } from '../../web/components/button.tsx';
 import { Input } from '../../web/components/form.tsx';
 import type { FieldError } from '../../lib/errors.ts';
-import { roleLabels } from './authorize.ts';
+import { roleLabels, territoryKinds } from './authorize.ts';
 import type { SessionAccount } from './accounts.use-cases.ts';
 
 // Account pages: plain forms that work without JavaScript, each with its hidden CSRF token.
@@ -140,6 +140,13 @@ export function AccountPage(p: { ctx: PageContext; account: SessionAccount }) {
           <br />
           <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/fraicheur">
             Fraîcheur et complétude de mes lieux
+          </a>
+        </p>
+      ) : null}
+      {p.account.role === 'agent_territorial' && p.account.scopes.some((s) => territoryKinds.includes(s.kind)) ? (
+        <p>
+          <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href="/compte/territoire">
+            Les lieux de mon territoire : fraîcheur, validation, export
           </a>
         </p>
       ) : null}

@@ -53,6 +53,22 @@ async function write(out: Writable, chunk: string): Promise<void> {
   if (chunk !== '' && !out.write(chunk)) await once(out, 'drain');
 }
 
+/**
+ * Writes the standard v1 CSV of the given pages of rows (the registry's export, or a
+ * territory's places); returns the row count.
+ */
+export async function writeStandardCsv(out: Writable, pages: AsyncIterable<ExportRow[]>): Promise<number> {
+  // RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break.
+  const options = { record_delimiter: 'windows' as const };
+  await write(out, stringify([[...standardFields]], options));
+  let count = 0;
+  for await (const rows of pages) {
+    await write(out, stringify(rows.map((row) => { const r = standardRecord(row); return standardFields.map((f) => csvCell(r[f])); }), options));
+    count += rows.length;
+  }
+  return count;
+}
+
 /** Writes a JSON array of items mapped from each published row; returns the item count. */
 async function writeJsonArray(deps: ExportDeps, out: Writable, item: (row: ExportRow) => unknown): Promise<number> {
   let count = 0;
@@ -73,17 +89,8 @@ async function writeJsonArray(deps: ExportDeps, out: Writable, item: (row: Expor
  */
 export async function writeExport(deps: ExportDeps, format: ExportFormat, out: Writable): Promise<number> {
   switch (format) {
-    case 'standard-csv': {
-      // RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break.
-      const options = { record_delimiter: 'windows' as const };
-      await write(out, stringify([[...standardFields]], options));
-      let count = 0;
-      for await (const rows of publishedLieuxPages(deps.db)) {
-        await write(out, stringify(rows.map((row) => { const r = standardRecord(row); return standardFields.map((f) => csvCell(r[f])); }), options));
-        count += rows.length;
-      }
-      return count;
-    }
+    case 'standard-csv':
+      return writeStandardCsv(out, publishedLieuxPages(deps.db));
     case 'standard-json':
       return writeJsonArray(deps, out, standardRecord);
     case 'geojson': {
