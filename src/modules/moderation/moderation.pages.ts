@@ -16,6 +16,7 @@ import { claimLieu } from './claims.use-cases.ts';
 import { decideClaim, decideDuplicate, decideReport, listModerationQueue, type ModerationDeps } from './moderation.use-cases.ts';
 import { registerModerationApi } from './moderation.api.ts';
 import { registerModerationHistoryPages } from './history.pages.ts';
+import { registerAuditPages } from '../audit/audit.pages.ts';
 import { decideProposition } from '../propositions/propositions.use-cases.ts';
 import { ClaimPage, ModerationPage, type ModerationPageProps } from './views/moderation-pages.tsx';
 
@@ -38,6 +39,7 @@ export async function registerModerationPages(app: App, deps: AppDeps): Promise<
   const mod: ModerationDeps = { db: deps.db, clock: deps.clock, territories: deps.territories, mailer, publicUrl };
   registerModerationApi(app, deps, mod);
   await registerModerationHistoryPages(app, mod);
+  await registerAuditPages(app, deps);
 
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => {

@@ -103,6 +103,9 @@ export function ModerationPage(p: ModerationPageProps) {
         <p>
           <a class="fr-link" href="/moderation/fusions">Fusions de lieux : séparer une fusion faite par erreur</a>
         </p>
+        <p>
+          <a class="fr-link" href="/moderation/journal">Journal d’audit : qui a écrit quoi, quand</a>
+        </p>
         {p.notice ? (
           <Alert type="success" role="status" small>
             <p>{p.notice}</p>
