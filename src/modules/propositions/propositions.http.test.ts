@@ -99,13 +99,13 @@ describe('/lieux/proposer', () => {
 
   it('keeps a valid proposal for moderation and redirects to a thank-you', async () => {
     const who = await signedIn('reseau');
-    const fields = valid();
+    const fields: [string, string][] = [...valid(), ['typologie', 'EPN, BIB'], ['autres_formations_labels', 'Label Numérique Inclusif\r\nPass local\r\n']];
     const res = await postForm('/lieux/proposer', who, formOf(who, fields));
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/lieux/proposer?envoyee=1');
     const row = await t.deps.db.selectFrom('lieu_propositions').select(['record', 'status']).where('account_id', '=', who.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('pending');
-    expect(row.record).toMatchObject({ nom: fields[0]![1], services: ['Aide aux démarches administratives', 'Accès internet et matériel informatique'], frais_a_charge: ['Gratuit'] });
+    expect(row.record).toMatchObject({ nom: fields[0]![1], services: ['Aide aux démarches administratives', 'Accès internet et matériel informatique'], frais_a_charge: ['Gratuit'], typologie: ['EPN', 'BIB'], autres_formations_labels: ['Label Numérique Inclusif', 'Pass local'] });
     const thanks = await t.app.inject({ method: 'GET', url: '/lieux/proposer?envoyee=1', cookies: who.cookies });
     expect(thanks.body).toContain('Proposition envoyée');
     // The proposer's own data export lists it; the account page links to the form.

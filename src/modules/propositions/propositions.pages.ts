@@ -26,12 +26,19 @@ export function parseForm(body: string): ProposalForm {
   return form;
 }
 
+// Multi-valued fields typed in one text box rather than ticked: their separators.
+const typedLists: Record<string, RegExp> = { typologie: /[,;|]/, autres_formations_labels: /[\n|]/ };
+
 /** The form as a record of the standard: every non-empty field but the CSRF token. */
 export function recordOfForm(form: ProposalForm): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(form)) {
     if (name === '_csrf') continue;
-    if (Array.isArray(value)) record[name] = value;
+    const separator = typedLists[name];
+    if (separator) {
+      const items = ([] as string[]).concat(value).flatMap((v) => v.split(separator)).map((v) => v.trim()).filter((v) => v !== '');
+      if (items.length > 0) record[name] = items;
+    } else if (Array.isArray(value)) record[name] = value;
     else if (value.trim() !== '') record[name] = value;
   }
   return record;

@@ -27,13 +27,19 @@ document.getElementById('erreurs')?.focus();
 // --- Live validation ---------------------------------------------------------------------
 const touched = new Set();
 
+// Lists typed in one box, split as the server splits them (propositions.pages.ts, typedLists).
+const typedLists = { typologie: /[,;|]/, autres_formations_labels: /[\n|]/ };
+
 function recordOfForm() {
   const record = {};
   for (const [name, value] of new FormData(form)) {
     if (name === '_csrf') continue;
     const multi = form.querySelector(`input[type="checkbox"][name="${CSS.escape(name)}"]`);
     if (multi) (record[name] ??= []).push(value);
-    else if (String(value).trim() !== '') record[name] = value;
+    else if (typedLists[name]) {
+      const items = String(value).split(typedLists[name]).map((v) => v.trim()).filter(Boolean);
+      if (items.length) record[name] = items;
+    } else if (String(value).trim() !== '') record[name] = value;
   }
   return record;
 }

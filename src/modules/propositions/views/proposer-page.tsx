@@ -52,11 +52,14 @@ export const fieldLabels: Record<string, string> = {
   modalites_acces: 'Modalités d’accès',
   modalites_accompagnement: 'Modalités d’accompagnement',
   dispositif_programmes_nationaux: 'Dispositifs et programmes nationaux',
+  formations_labels: 'Formations et labels',
+  typologie: 'Typologie (facultatif)',
+  autres_formations_labels: 'Autres formations et labels (facultatif)',
   date_maj: 'Date de mise à jour',
 };
 
 /** The enumerated fields offered as checkboxes, values straight from the standard's schema. */
-const checkboxFields: EnumeratedField[] = ['services', 'publics_specifiquement_adresses', 'prise_en_charge_specifique', 'frais_a_charge', 'modalites_acces', 'modalites_accompagnement', 'dispositif_programmes_nationaux'];
+const checkboxFields: EnumeratedField[] = ['services', 'publics_specifiquement_adresses', 'prise_en_charge_specifique', 'frais_a_charge', 'modalites_acces', 'modalites_accompagnement', 'dispositif_programmes_nationaux', 'formations_labels'];
 
 const textOf = (values: ProposalForm | undefined, field: string) => {
   const v = values?.[field];
@@ -136,6 +139,7 @@ export function ProposerPage(p: ProposerPageProps) {
                 <legend class="fr-fieldset__legend">Le lieu</legend>
                 <div class="fr-fieldset__element">{field('nom', { required: true, maxLength: 200 })}</div>
                 <div class="fr-fieldset__element">{field('pivot', { required: true, hint: 'Le SIRET (14 chiffres) ou le numéro RNA (W suivi de 9 chiffres) de la structure qui porte le lieu.', inputmode: 'numeric', maxLength: 20 })}</div>
+                <div class="fr-fieldset__element">{field('typologie', { hint: 'Codes de la typologie du standard, séparés par des virgules (ex. EPN, BIB, MUNI, CS, TIERS_LIEUX).', maxLength: 200 })}</div>
                 <div class="fr-fieldset__element">{field('structure_parente', { hint: 'Le réseau ou la collectivité dont dépend le lieu, s’il y en a un.', maxLength: 200 })}</div>
                 <div class="fr-fieldset__element">{field('presentation_resume', { textarea: true, hint: 'En une ou deux phrases : ce que l’on peut y faire (280 caractères au plus).', maxLength: 400 })}</div>
               </fieldset>
@@ -190,6 +194,10 @@ export function ProposerPage(p: ProposerPageProps) {
                     <Checkboxes field={f} values={p.values} error={errorOf(f)} />
                   </div>
                 ))}
+              </fieldset>
+              <fieldset class="fr-fieldset">
+                <legend class="fr-fieldset__legend">Autres labels</legend>
+                <div class="fr-fieldset__element">{field('autres_formations_labels', { textarea: true, hint: 'Labels ou formations hors de la liste du standard, un par ligne.', maxLength: 500 })}</div>
               </fieldset>
               <Button>Envoyer la proposition</Button>
             </form>
