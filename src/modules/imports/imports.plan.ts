@@ -246,6 +246,136 @@ export interface RuledProvenance {
  * `states`: the conflict-rule state (imports.merge.ts) of every place in `currentRows`. A new
  * place has no other contributor: the rules would give the record itself, so they are not run.
  */
+export function createPlanner(
+  ctx: PlanContext & { sourceName: string },
+  currentRows: ReadonlyMap<string, LieuRow>,
+  mergeTargets: ReadonlyMap<string, string>,
+  states: ReadonlyMap<string, MergeState>,
+): (accepted: readonly PreparedRecord[]) => ApplyPlan {
+  const working = new Map(currentRows); // a place written twice in one run builds on its first write
+  const workingStates = new Map(states);
+  return (accepted) => {
+    const plan: ApplyPlan = {
+      inserts: [], updates: [], versions: [], changes: [], links: [], provenance: [], importRows: [], touched: new Set(),
+      contributions: [], ruledPlaces: [], ruledProvenance: [], warnings: [], conflicts: [], stats: { new: 0, updated: 0, unchanged: 0, merged: 0 },
+    }; // prettier-ignore
+    const updated = new Map<string, LieuRow>();
+    const provenance = new Map<string, Set<string>>();
+    const ruled = new Map<string, MergeResult>();
+    const { now } = ctx;
+    const origin = { kind: 'source' as const, id: ctx.source.id, priority: ctx.source.priority };
+
+    /**
+     * The place's values once this record is applied with the conflict rules (source priority,
+     * recency, list union, account edits kept): the record itself in the usual case (validated
+     * once); a combination with other contributors' values is validated again, and a
+     * combination that is not valid leaves the place as it is.
+     */
+    const ruledValue = (current: LieuRow, r: PreparedRecord): LieuValue | null => {
+      const state = workingStates.get(current.id) ?? emptyState();
+      const result = mergeIncoming(state, { origin, at: now, record: mergeRecordOf(r.value), position_approximate: r.value.position_approximate });
+      for (const conflict of result.conflicts) {
+        plan.conflicts.push(conflictOf(current.id, conflict));
+        plan.warnings.push({
+          row: r.record.row,
+          field: conflict.field,
+          value: Array.isArray(conflict.incoming) ? conflict.incoming.join('|') : String(conflict.incoming ?? ''),
+          severity: 'warning',
+          message: `Valeur non appliquée : un gestionnaire du lieu a modifié « ${conflict.field} » le ${conflict.edited_at.toISOString().slice(0, 10)}, sa valeur est conservée.`,
+        });
+      }
+      const given = r.value as unknown as Record<string, unknown>;
+      const asGiven = mergeFields.every((f) => sameValue(result.fields[f], given[f]) || ((f === 'latitude' || f === 'longitude') && r.value.position_approximate && result.fields[f] === null));
+      let value: LieuValue | null = r.value;
+      if (!asGiven) {
+        const validation = validateLieu({ ...result.fields }, ctx.territories, { ignoreUnknownFields: true });
+        value = validation.ok ? validation.value : null;
+      }
+      if (value) {
+        ruled.set(current.id, result);
+        workingStates.set(current.id, { fields: result.fields, contributions: result.contributions, position_approximate: value.position_approximate });
+      }
+      return value;
+    };
+
+    const update = (current: LieuRow, next: StandardRecord & ReturnType<typeof recordOf>): { row: LieuRow; fields: string[] } => {
+      const changes = diff(recordOf(current) as unknown as StandardRecord, next as unknown as StandardRecord);
+      const fields = changedFields(recordOf(current) as unknown as StandardRecord, next as unknown as StandardRecord);
+      if (Object.keys(changes).length === 0) return { row: current, fields };
+      const row = { ...current, ...next, ...searchKeys(next.nom, next.commune), version: current.version + 1, updated_at: now } as LieuRow;
+      plan.versions.push({ row, action: 'update', changes, reason: null });
+      // Readers of the change feed never saw an unpublished place; its edits stay silent.
+      if (row.status === 'published') plan.changes.push({ lieu_id: row.id, kind: 'updated' });
+      working.set(row.id, row);
+      updated.set(row.id, row);
+      return { row, fields };
+    };
+
+    for (const r of accepted) {
+      let lieuId: string;
+      let fields: string[];
+      const target = r.link ? working.get(r.link.lieu_id) : undefined;
+      const mergeInto = !target ? mergeTargets.get(r.key) : undefined;
+      if (target && r.link) {
+        let current = target;
+        const comesBack = current.status === 'unpublished' && r.link.removed_at !== null;
+        if (comesBack) {
+          current = { ...current, status: 'published', version: current.version + 1, updated_at: now };
+          plan.versions.push({ row: current, action: 'republish', changes: { status: { from: 'unpublished', to: 'published' } }, reason: `De nouveau présent dans la source « ${ctx.sourceName} ».` });
+          plan.changes.push({ lieu_id: current.id, kind: 'added' });
+          working.set(current.id, current);
+          updated.set(current.id, current);
+        }
+        const value = ruledValue(current, r);
+        lieuId = current.id;
+        fields = value ? update(current, recordOf(value) as StandardRecord & ReturnType<typeof recordOf>).fields : [];
+        if (fields.length > 0 || comesBack) plan.stats.updated++;
+        else plan.stats.unchanged++;
+      } else if (mergeInto && working.has(mergeInto)) {
+        const current = working.get(mergeInto)!;
+        const value = ruledValue(current, r);
+        fields = value ? update(current, recordOf(value) as StandardRecord & ReturnType<typeof recordOf>).fields : [];
+        lieuId = current.id;
+        plan.stats.merged++;
+      } else {
+        const record = recordOf(r.value);
+        const row: LieuRow = {
+          ...(record as unknown as Omit<LieuRow, 'id' | 'search_tokens' | 'sort_key' | 'status' | 'version' | 'created_at' | 'updated_at'>),
+          id: randomUUID(),
+          ...searchKeys(r.value.nom, r.value.commune),
+          status: 'published',
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        };
+        plan.inserts.push(row);
+        plan.versions.push({ row, action: 'create', changes: null, reason: null });
+        plan.changes.push({ lieu_id: row.id, kind: 'added' });
+        lieuId = row.id;
+        fields = givenFields(record as unknown as StandardRecord);
+        plan.stats.new++;
+      }
+      if (fields.length > 0) plan.touched.add(lieuId);
+      if (fields.length > 0 && !ruled.has(lieuId)) provenance.set(lieuId, new Set([...(provenance.get(lieuId) ?? []), ...fields]));
+      plan.links.push({ external_id: r.key, lieu_id: lieuId });
+      plan.importRows.push({ external_id: r.key, content_hash: r.hash, raw: r.rawJson, lieu_id: lieuId });
+    }
+    plan.updates = [...updated.values()];
+    plan.provenance = [...provenance].map(([lieu_id, fields]) => ({ lieu_id, fields: [...fields] }));
+    // Places the rules decided: their contributions and provenance are replaced, as a merge does.
+    for (const [lieuId, result] of ruled) {
+      plan.ruledPlaces.push(lieuId);
+      plan.contributions.push(...contributionRows(lieuId, result.contributions, null));
+      for (const field of mergeFields) {
+        const first = result.provenance[field]?.[0];
+        if (first?.origin.kind === 'source') plan.ruledProvenance.push({ lieu_id: lieuId, field, source_id: first.origin.id, updated_at: first.at });
+      }
+    }
+    return plan;
+  };
+}
+
+/** The plan of a whole run at once (see createPlanner for the same in chunks). */
 export function planApply(
   ctx: PlanContext & { sourceName: string },
   accepted: readonly PreparedRecord[],
@@ -253,123 +383,5 @@ export function planApply(
   mergeTargets: ReadonlyMap<string, string>,
   states: ReadonlyMap<string, MergeState>,
 ): ApplyPlan {
-  const plan: ApplyPlan = {
-    inserts: [], updates: [], versions: [], changes: [], links: [], provenance: [], importRows: [], touched: new Set(),
-    contributions: [], ruledPlaces: [], ruledProvenance: [], warnings: [], conflicts: [], stats: { new: 0, updated: 0, unchanged: 0, merged: 0 },
-  }; // prettier-ignore
-  const working = new Map(currentRows); // a place written twice in one run builds on its first write
-  const workingStates = new Map(states);
-  const updated = new Map<string, LieuRow>();
-  const provenance = new Map<string, Set<string>>();
-  const ruled = new Map<string, MergeResult>();
-  const { now } = ctx;
-  const origin = { kind: 'source' as const, id: ctx.source.id, priority: ctx.source.priority };
-
-  /**
-   * The place's values once this record is applied with the conflict rules (source priority,
-   * recency, list union, account edits kept): the record itself in the usual case (validated
-   * once); a combination with other contributors' values is validated again, and a
-   * combination that is not valid leaves the place as it is.
-   */
-  const ruledValue = (current: LieuRow, r: PreparedRecord): LieuValue | null => {
-    const state = workingStates.get(current.id) ?? emptyState();
-    const result = mergeIncoming(state, { origin, at: now, record: mergeRecordOf(r.value), position_approximate: r.value.position_approximate });
-    for (const conflict of result.conflicts) {
-      plan.conflicts.push(conflictOf(current.id, conflict));
-      plan.warnings.push({
-        row: r.record.row,
-        field: conflict.field,
-        value: Array.isArray(conflict.incoming) ? conflict.incoming.join('|') : String(conflict.incoming ?? ''),
-        severity: 'warning',
-        message: `Valeur non appliquée : un gestionnaire du lieu a modifié « ${conflict.field} » le ${conflict.edited_at.toISOString().slice(0, 10)}, sa valeur est conservée.`,
-      });
-    }
-    const given = r.value as unknown as Record<string, unknown>;
-    const asGiven = mergeFields.every((f) => sameValue(result.fields[f], given[f]) || ((f === 'latitude' || f === 'longitude') && r.value.position_approximate && result.fields[f] === null));
-    let value: LieuValue | null = r.value;
-    if (!asGiven) {
-      const validation = validateLieu({ ...result.fields }, ctx.territories, { ignoreUnknownFields: true });
-      value = validation.ok ? validation.value : null;
-    }
-    if (value) {
-      ruled.set(current.id, result);
-      workingStates.set(current.id, { fields: result.fields, contributions: result.contributions, position_approximate: value.position_approximate });
-    }
-    return value;
-  };
-
-  const update = (current: LieuRow, next: StandardRecord & ReturnType<typeof recordOf>): { row: LieuRow; fields: string[] } => {
-    const changes = diff(recordOf(current) as unknown as StandardRecord, next as unknown as StandardRecord);
-    const fields = changedFields(recordOf(current) as unknown as StandardRecord, next as unknown as StandardRecord);
-    if (Object.keys(changes).length === 0) return { row: current, fields };
-    const row = { ...current, ...next, ...searchKeys(next.nom, next.commune), version: current.version + 1, updated_at: now } as LieuRow;
-    plan.versions.push({ row, action: 'update', changes, reason: null });
-    // Readers of the change feed never saw an unpublished place; its edits stay silent.
-    if (row.status === 'published') plan.changes.push({ lieu_id: row.id, kind: 'updated' });
-    working.set(row.id, row);
-    updated.set(row.id, row);
-    return { row, fields };
-  };
-
-  for (const r of accepted) {
-    let lieuId: string;
-    let fields: string[];
-    const target = r.link ? working.get(r.link.lieu_id) : undefined;
-    const mergeInto = !target ? mergeTargets.get(r.key) : undefined;
-    if (target && r.link) {
-      let current = target;
-      const comesBack = current.status === 'unpublished' && r.link.removed_at !== null;
-      if (comesBack) {
-        current = { ...current, status: 'published', version: current.version + 1, updated_at: now };
-        plan.versions.push({ row: current, action: 'republish', changes: { status: { from: 'unpublished', to: 'published' } }, reason: `De nouveau présent dans la source « ${ctx.sourceName} ».` });
-        plan.changes.push({ lieu_id: current.id, kind: 'added' });
-        working.set(current.id, current);
-        updated.set(current.id, current);
-      }
-      const value = ruledValue(current, r);
-      lieuId = current.id;
-      fields = value ? update(current, recordOf(value) as StandardRecord & ReturnType<typeof recordOf>).fields : [];
-      if (fields.length > 0 || comesBack) plan.stats.updated++;
-      else plan.stats.unchanged++;
-    } else if (mergeInto && working.has(mergeInto)) {
-      const current = working.get(mergeInto)!;
-      const value = ruledValue(current, r);
-      fields = value ? update(current, recordOf(value) as StandardRecord & ReturnType<typeof recordOf>).fields : [];
-      lieuId = current.id;
-      plan.stats.merged++;
-    } else {
-      const record = recordOf(r.value);
-      const row: LieuRow = {
-        ...(record as unknown as Omit<LieuRow, 'id' | 'search_tokens' | 'sort_key' | 'status' | 'version' | 'created_at' | 'updated_at'>),
-        id: randomUUID(),
-        ...searchKeys(r.value.nom, r.value.commune),
-        status: 'published',
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
-      plan.inserts.push(row);
-      plan.versions.push({ row, action: 'create', changes: null, reason: null });
-      plan.changes.push({ lieu_id: row.id, kind: 'added' });
-      lieuId = row.id;
-      fields = givenFields(record as unknown as StandardRecord);
-      plan.stats.new++;
-    }
-    if (fields.length > 0) plan.touched.add(lieuId);
-    if (fields.length > 0 && !ruled.has(lieuId)) provenance.set(lieuId, new Set([...(provenance.get(lieuId) ?? []), ...fields]));
-    plan.links.push({ external_id: r.key, lieu_id: lieuId });
-    plan.importRows.push({ external_id: r.key, content_hash: r.hash, raw: r.rawJson, lieu_id: lieuId });
-  }
-  plan.updates = [...updated.values()];
-  plan.provenance = [...provenance].map(([lieu_id, fields]) => ({ lieu_id, fields: [...fields] }));
-  // Places the rules decided: their contributions and provenance are replaced, as a merge does.
-  for (const [lieuId, result] of ruled) {
-    plan.ruledPlaces.push(lieuId);
-    plan.contributions.push(...contributionRows(lieuId, result.contributions, null));
-    for (const field of mergeFields) {
-      const first = result.provenance[field]?.[0];
-      if (first?.origin.kind === 'source') plan.ruledProvenance.push({ lieu_id: lieuId, field, source_id: first.origin.id, updated_at: first.at });
-    }
-  }
-  return plan;
+  return createPlanner(ctx, currentRows, mergeTargets, states)(accepted);
 }

@@ -90,6 +90,16 @@ export interface LieuDuplicatesTable {
   found_at: Timestamp;
 }
 
+/** Provenance stored as groups (migration 0013, imports.provenance.ts). */
+export interface LieuProvenanceTable {
+  lieu_id: string;
+  source_id: string;
+  run_id: string;
+  updated_at: Timestamp;
+  fields: string[];
+}
+
+/** The per-field view of lieu_provenance (read only). */
 export interface LieuFieldProvenanceTable {
   lieu_id: string;
   field: string;
@@ -108,6 +118,7 @@ declare module '../../db/database.ts' {
     import_errors: ImportErrorsTable;
     lieu_sources: LieuSourcesTable;
     lieu_field_provenance: LieuFieldProvenanceTable;
+    lieu_provenance: LieuProvenanceTable;
     lieu_duplicates: LieuDuplicatesTable;
   }
 }

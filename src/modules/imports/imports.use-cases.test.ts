@@ -57,11 +57,36 @@ async function placeOf(source: string, externalId: string) {
 beforeAll(async () => {
   handle = await createTestDatabase();
   deps = { db: handle.db, clock, territories };
-  for (const name of ['bfc', 'nievre', 'hdf', 'atomic', 'dry', 'coords', 'errors']) {
+  for (const name of ['bfc', 'nievre', 'hdf', 'atomic', 'dry', 'coords', 'errors', 'chunks']) {
     await addSource(deps, { name, producer: `Producteur ${name}` });
   }
 });
 afterAll(async () => handle?.close());
+
+describe('a run written in chunks', () => {
+  it('writes every chunk and finds duplicates across chunks, as one run', async () => {
+    const rows = [
+      'k1,00000000000000,Médiathèque de Saint-Claude,Saint-Claude,39200,39478,1 place de l’Abbaye,46.3872,5.8636,2024-05-02,Aide aux démarches administratives',
+      'k2,00000000000000,EPN du Haut-Jura,Saint-Claude,39200,39478,20 rue du Pré,46.3890,5.8680,2024-05-02,Loisirs et créations numériques',
+      'k3,00000000000000,Espace France services de Morez,Hauts de Bienne,39400,39368,5 rue Pasteur,46.5230,6.0250,2024-05-02,Aide aux démarches administratives',
+      'k4,00000000000000,Mediatheque St Claude,Saint-Claude,39200,39478,1 place de l’Abbaye,46.3872,5.8636,2024-05-02,Aide aux démarches administratives',
+      'k5,00000000000000,Tiers-lieu de Morbier,Morbier,39400,39367,3 rue de la Gare,46.5360,6.0160,2024-05-02,Loisirs et créations numériques',
+    ];
+    const report = await runImport(deps, { source: 'chunks', bytes: csv(...rows), chunkSize: 2 });
+    expect(report.stats).toMatchObject({ read: 5, accepted: 5, new: 5, rejected: 0, duplicates: 1 });
+    const first = await placeOf('chunks', 'k1');
+    const fourth = await placeOf('chunks', 'k4');
+    const pair = await handle.db.selectFrom('lieu_duplicates').selectAll().where('found_run_id', '=', report.runId).executeTakeFirstOrThrow();
+    expect([pair.lieu_a, pair.lieu_b].sort()).toEqual([first.id, fourth.id].sort());
+    const source = await handle.db.selectFrom('sources').select('id').where('name', '=', 'chunks').executeTakeFirstOrThrow();
+    const count = async (table: 'import_rows' | 'lieu_sources' | 'lieu_provenance') =>
+      Number((await handle.db.selectFrom(table).select((e) => e.fn.countAll<number>().as('n')).where('source_id', '=', source.id).executeTakeFirstOrThrow()).n);
+    expect([await count('import_rows'), await count('lieu_sources'), await count('lieu_provenance')]).toEqual([5, 5, 5]);
+    // The same file again, in other chunks: every row unchanged.
+    const again = await runImport(deps, { source: 'chunks', bytes: csv(rows[4]!, ...rows.slice(0, 4)), chunkSize: 3 });
+    expect(again.stats).toMatchObject({ read: 5, unchanged: 5, new: 0, updated: 0 });
+  });
+});
 
 describe('runImport lifecycle', () => {
   it('creates places with history, change log, source links, provenance and raw rows', async () => {

@@ -20,7 +20,7 @@ import type { DuplicateWrite } from './imports.bulk-write.ts';
 import { DedupIndex, shareFeatures } from './imports.dedup-index.ts';
 import type { DedupRecord, PairScore } from './imports.dedup.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
-import { dedupRecordOf, findMergeTargets, planApply, prepareRecords, recordKey, type ApplyPlan, type MergeTargets } from './imports.plan.ts';
+import { createPlanner, dedupRecordOf, findMergeTargets, prepareRecords, recordKey, type ApplyPlan, type MergeTargets, type Problem } from './imports.plan.ts';
 import { readSourceFile, type ImportFormat, type ReadResult } from './imports.read.ts';
 import type { Geocoder } from './imports.geocoder.ts';
 import { emptyGeocodingReport, geocodeRecords, type GeocodingReport, type GeocodingResult } from './imports.geocoding.ts';
@@ -54,6 +54,8 @@ export interface ImportOptions {
   graceDays?: number;
   /** Called after each record: progress bars, and tests that stop a run midway. */
   onProgress?: (done: number, total: number) => void;
+  /** Records planned and written together (default 5,000); tests use small chunks. */
+  chunkSize?: number;
   /** Runs in the import's transaction just before it commits (not on a dry run): the audit entry of an API push. */
   beforeCommit?: (trx: Transaction<Database>, report: ImportReport) => Promise<void>;
 }
@@ -92,6 +94,9 @@ export interface ImportReport {
 }
 
 export const defaultGraceDays = 30;
+
+/** Records planned and written together: bounds the rows a run holds at once. */
+const planChunkSize = 5000;
 
 class DryRunRollback extends Error {
   constructor(readonly report: ImportReport) {
@@ -201,11 +206,36 @@ async function importInTransaction(
   const states = await loadMergeStates(db, [...currentRows.values()]);
   stages.lap('load');
 
-  // 3. In memory: what to write. 4. Bulk writes.
-  const plan = planApply(ctx, prepared.accepted, currentRows, mergeTargets, states);
-  stages.lap('plan');
-  await bulk.insertLieux(db, plan.inserts);
-  await bulk.updateLieux(db, plan.updates);
+  // 3–4. What to write, computed in memory, then written in bulk, one chunk of records at a
+  // time: only one chunk's rows are held (conflict-rule state carries over, see createPlanner).
+  const planChunk = createPlanner(ctx, currentRows, mergeTargets, states);
+  const existingIds = new Set(currentRows.keys());
+  const written: WrittenPlaces = { fresh: new Map(), inserted: new Map(), updated: new Set(), touched: new Set() };
+  const totals = { new: 0, updated: 0, unchanged: 0, merged: 0 };
+  const planWarnings: Problem[] = [];
+  const accepted = prepared.accepted.length;
+  const actorRef = { kind: actor.kind, id: actor.id ?? null };
+  const chunkSize = options.chunkSize ?? planChunkSize;
+  for (let start = 0; start < accepted; start += chunkSize) {
+    const plan = planChunk(prepared.accepted.slice(start, start + chunkSize));
+    stages.lap('plan');
+    await bulk.insertLieux(db, plan.inserts);
+    await bulk.updateLieux(db, plan.updates);
+    await bulk.insertVersions(db, plan.versions, actorRef, now);
+    await bulk.insertChanges(db, plan.changes, now);
+    await bulk.upsertLinks(db, source.id, plan.links, now);
+    await recordSourceFields(db, source.id, runId, plan.provenance, now, existingIds);
+    await replaceContributions(db, plan.ruledPlaces, plan.contributions.map((c) => ({ ...c, run_id: runId })));
+    await replaceProvenance(db, plan.ruledPlaces, plan.ruledProvenance.map((p) => ({ ...p, run_id: runId })));
+    await bulk.upsertImportRows(db, source.id, runId, plan.importRows);
+    await upsertConflicts(db, source.id, runId, plan.conflicts, now);
+    stages.lap('write');
+    rememberWritten(written, plan);
+    for (const key of ['new', 'updated', 'unchanged', 'merged'] as const) totals[key] += plan.stats[key];
+    planWarnings.push(...plan.warnings);
+  }
+  prepared.accepted = []; // each chunk's records are written: let them go
+  await bulk.upsertImportRows(db, source.id, runId, prepared.rejectedRows);
   stages.lap('write');
 
   // 5. Removal lifecycle: links missing from the feed, places no source has listed for the grace period.
@@ -215,39 +245,29 @@ async function importInTransaction(
   const removed = (await repo.markMissingLinksRemoved(db, source.id, prepared.seen, now)).length;
   const orphans = await unpublishOrphans(db, now, options.graceDays ?? defaultGraceDays);
   const unpublished = orphans.rows;
+  await bulk.insertVersions(db, orphans.versions, actorRef, now);
+  await bulk.insertChanges(db, orphans.changes, now);
   stages.lap('lifecycle');
-  const versions = [...plan.versions, ...orphans.versions];
-  const changes = [...plan.changes, ...orphans.changes];
-
-  await bulk.insertVersions(db, versions, { kind: actor.kind, id: actor.id ?? null }, now);
-  await bulk.insertChanges(db, changes, now);
-  await bulk.upsertLinks(db, source.id, plan.links, now);
-  await recordSourceFields(db, source.id, runId, plan.provenance, now, new Set(currentRows.keys()));
-  await replaceContributions(db, plan.ruledPlaces, plan.contributions.map((c) => ({ ...c, run_id: runId })));
-  await replaceProvenance(db, plan.ruledPlaces, plan.ruledProvenance.map((p) => ({ ...p, run_id: runId })));
-  await bulk.upsertImportRows(db, source.id, runId, [...prepared.rejectedRows, ...plan.importRows]);
-  await upsertConflicts(db, source.id, runId, plan.conflicts, now);
-  stages.lap('write');
 
   // 6. Likely duplicates of the places this run set or changed, against the registry as it now is.
-  const pairs = duplicatesOf(existing, plan, unpublished.map((row) => row.id), incomingPairs);
+  const pairs = duplicatesOf(existing, written, unpublished.map((row) => row.id), incomingPairs);
   await bulk.upsertDuplicates(db, runId, pairs, now);
   stages.lap('duplicates');
 
   const stats: ImportStats = {
     read: read.total,
-    accepted: prepared.accepted.length + prepared.unchangedKeys.length,
+    accepted: accepted + prepared.unchangedKeys.length,
     rejected: read.errors.length + prepared.rejected,
-    new: plan.stats.new,
-    updated: plan.stats.updated,
-    unchanged: plan.stats.unchanged + prepared.unchangedKeys.length,
-    merged: plan.stats.merged,
+    new: totals.new,
+    updated: totals.updated,
+    unchanged: totals.unchanged + prepared.unchangedKeys.length,
+    merged: totals.merged,
     removed,
     unpublished: unpublished.length,
-    warnings: prepared.warnings + plan.warnings.length,
+    warnings: prepared.warnings + planWarnings.length,
     duplicates: pairs.length,
   };
-  const problems: ImportReport['problems'] = [...read.errors.map((e) => ({ ...e, severity: 'error' as const })), ...prepared.problems, ...plan.warnings];
+  const problems: ImportReport['problems'] = [...read.errors.map((e) => ({ ...e, severity: 'error' as const })), ...prepared.problems, ...planWarnings];
   problems.sort((a, b) => a.row - b.row);
   const report: ImportReport = {
     runId,
@@ -352,6 +372,28 @@ async function unchangedFileRun(
   return report;
 }
 
+/** What the duplicates stage needs of the places a run wrote, kept across its chunks (not the rows). */
+interface WrittenPlaces {
+  /** Latest state of the published places the run created or updated, as the scorer reads them. */
+  fresh: Map<string, DedupRecord>;
+  /** Places the run created, with the key of the record that gave each. */
+  inserted: Map<string, string>;
+  updated: Set<string>;
+  /** Places whose standard fields the run set or changed. */
+  touched: Set<string>;
+}
+
+function rememberWritten(written: WrittenPlaces, plan: ApplyPlan): void {
+  const keyOf = new Map(plan.links.map((l) => [l.lieu_id, l.external_id]));
+  for (const row of plan.inserts) written.inserted.set(row.id, keyOf.get(row.id) ?? '');
+  for (const row of plan.updates) written.updated.add(row.id);
+  for (const row of [...plan.inserts, ...plan.updates]) {
+    if (row.status === 'published') written.fresh.set(row.id, dedupRecordOf(row.id, row));
+    else written.fresh.delete(row.id);
+  }
+  for (const id of plan.touched) written.touched.add(id);
+}
+
 /**
  * Pairs worth a look among the places this run set or changed and the published places of
  * their départements, as the registry stands after the run (new values, new places, minus
@@ -359,18 +401,19 @@ async function unchangedFileRun(
  * scored already when looking for merge targets (`incomingPairs`): only its pairs with the
  * places this run wrote are scored here.
  */
-function duplicatesOf(before: DedupIndex, plan: ApplyPlan, unpublished: string[], incomingPairs: MergeTargets['pairs']): DuplicateWrite[] {
+function duplicatesOf(before: DedupIndex, written: WrittenPlaces, unpublished: string[], incomingPairs: MergeTargets['pairs']): DuplicateWrite[] {
   const gone = new Set(unpublished);
-  const written = new Set([...plan.updates.map((row) => row.id), ...unpublished]);
-  const keyOf = new Map(plan.links.map((l) => [l.lieu_id, l.external_id]));
-  const inserted = new Set(plan.inserts.map((row) => row.id));
+  const changed = new Set([...written.updated, ...unpublished]);
   const fresh = new Map<string, DedupRecord>();
-  for (const row of [...plan.inserts, ...plan.updates]) {
-    if (row.status !== 'published' || gone.has(row.id)) continue;
-    const record = dedupRecordOf(row.id, row);
-    const known = inserted.has(row.id) ? incomingPairs.get(keyOf.get(row.id) ?? '') : undefined;
-    if (known) shareFeatures(record, known.record);
-    fresh.set(row.id, record);
+  const known = (id: string) => {
+    const key = written.inserted.get(id);
+    return key === undefined ? undefined : incomingPairs.get(key);
+  };
+  for (const [id, record] of written.fresh) {
+    if (gone.has(id)) continue;
+    const incoming = known(id);
+    if (incoming) shareFeatures(record, incoming.record);
+    fresh.set(id, record);
   }
   const freshIndex = new DedupIndex([...fresh.values()]);
   const pairs = new Map<string, DuplicateWrite>();
@@ -378,14 +421,14 @@ function duplicatesOf(before: DedupIndex, plan: ApplyPlan, unpublished: string[]
     const [a, b] = p.a < p.b ? [p.a, p.b] : [p.b, p.a];
     pairs.set(`${a}|${b}`, { lieu_a: a, lieu_b: b, score: p.score, decision: p.decision === 'merge' ? 'merge' : 'review', signals: p.signals, reason: p.reason ?? null });
   };
-  for (const id of plan.touched) {
+  for (const id of written.touched) {
     const record = fresh.get(id);
     if (!record) continue;
-    const known = inserted.has(id) ? incomingPairs.get(keyOf.get(id) ?? '') : undefined;
-    const againstBefore = known
-      ? known.scores.map((p) => ({ ...p, a: p.a === known.record.id ? id : p.a, b: p.b === known.record.id ? id : p.b }))
+    const incoming = known(id);
+    const againstBefore = incoming
+      ? incoming.scores.map((p) => ({ ...p, a: p.a === incoming.record.id ? id : p.a, b: p.b === incoming.record.id ? id : p.b }))
       : before.scoreAgainst(record);
-    for (const p of againstBefore) if (!written.has(p.a === id ? p.b : p.a)) add(p);
+    for (const p of againstBefore) if (!changed.has(p.a === id ? p.b : p.a)) add(p);
     for (const p of freshIndex.scoreAgainst(record)) add(p);
   }
   return [...pairs.values()].sort((x, y) => y.score - x.score);
