@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, testDatabaseUrl } from '../../test/helpers/db.ts';
 import type { DbHandle } from './kysely.ts';
-import { canCopy } from './copy-from.ts';
+import { copyClient } from './copy-from.ts';
 import { insertRows, type Column } from '../modules/imports/imports.bulk-write.ts';
 
 interface Row {
@@ -39,8 +39,8 @@ describe('bulk inserts (COPY on a PostgreSQL server, unnest on PGlite)', () => {
   afterAll(async () => handle?.close());
 
   it('uses COPY exactly when the store is a PostgreSQL server, inside a transaction too', async () => {
-    expect(await canCopy(handle.db)).toBe(Boolean(testDatabaseUrl));
-    expect(await handle.db.transaction().execute((trx) => canCopy(trx))).toBe(Boolean(testDatabaseUrl));
+    expect((await copyClient(handle.db)) !== null).toBe(Boolean(testDatabaseUrl));
+    expect(await handle.db.transaction().execute(async (trx) => (await copyClient(trx)) !== null)).toBe(Boolean(testDatabaseUrl));
   });
 
   it('writes awkward values exactly, and an upsert goes through the same path', async () => {

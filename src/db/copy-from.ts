@@ -27,17 +27,15 @@ export function unregisterClient(client: pg.Client): void {
   if (id) clients.delete(id);
 }
 
-/** The raw client behind `db` (a transaction: its own connection), or null on PGlite. */
-async function clientOf(db: Kysely<any>): Promise<pg.Client | null> {
+/**
+ * The raw client behind `db` (a transaction: its own connection) for COPY, or null when
+ * `db` is not on a PostgreSQL server (PGlite): bulk writes then use unnest.
+ */
+export async function copyClient(db: Kysely<any>): Promise<pg.Client | null> {
   if (clients.size === 0) return null;
   const { rows } = await sql<{ id: string | null }>`SELECT current_setting(${setting}, true) AS id`.execute(db);
   const id = rows[0]?.id;
   return id ? (clients.get(id) ?? null) : null;
-}
-
-/** True when bulk writes on `db` can use COPY (a PostgreSQL server). */
-export async function canCopy(db: Kysely<any>): Promise<boolean> {
-  return (await clientOf(db)) !== null;
 }
 
 /** One value in COPY's text format: backslash escapes, `\N` for null. */
@@ -52,17 +50,11 @@ export function arrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
-/**
- * Streams `lines` (each a row in COPY text format, ending with a newline) into `table`.
- * Returns false, having sent nothing, when `db` is not on a PostgreSQL server.
- */
-export async function copyInto(db: Kysely<any>, table: string, columns: readonly string[], lines: Iterable<string>): Promise<boolean> {
-  const client = await clientOf(db);
-  if (!client) return false;
+/** Streams `lines` (each a row in COPY text format, ending with a newline) into `table` through `client`. */
+export async function copyInto(client: pg.Client, table: string, columns: readonly string[], lines: Iterable<string>): Promise<void> {
   const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const statement = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN`;
   await pipeline(Readable.from(batched(lines)), client.query(copyFrom(statement)));
-  return true;
 }
 
 /** Lines grouped into ~64 KB strings: one stream chunk per line would cost more than the data. */

@@ -8,7 +8,7 @@ import type { Database, LieuRow } from '../../db/database.ts';
 import { LIEUX_CHANGED_CHANNEL } from '../lieux/lieux.repository.ts';
 import { toApiV1 } from '../lieux/lieux.schema.ts';
 import { diff, emptyRecord, recordOf } from '../lieux/lieux.use-cases.ts';
-import { arrayLiteral, canCopy, copyInto, copyText } from '../../db/copy-from.ts';
+import { arrayLiteral, copyClient, copyInto, copyText } from '../../db/copy-from.ts';
 
 type Db = Kysely<Database>;
 
@@ -82,15 +82,16 @@ function* copyLines<Row>(columns: Column<Row>[], rows: readonly Row[]): Generato
 export async function insertRows<Row>(db: Db, table: string, columns: Column<Row>[], rows: readonly Row[], onConflict?: RawBuilder<unknown>): Promise<void> {
   if (rows.length === 0) return;
   const names = columns.map((c) => c.name);
-  if (await canCopy(db)) {
+  const client = await copyClient(db);
+  if (client) {
     if (!onConflict) {
-      await copyInto(db, table, names, copyLines(columns, rows));
+      await copyInto(client, table, names, copyLines(columns, rows));
       return;
     }
     const staging = `${table}_staging`;
     const list = sql.join(names.map((n) => sql.ref(n)));
     await sql`CREATE TEMP TABLE ${sql.table(staging)} AS SELECT ${list} FROM ${sql.table(table)} WITH NO DATA`.execute(db);
-    await copyInto(db, staging, names, copyLines(columns, rows));
+    await copyInto(client, staging, names, copyLines(columns, rows));
     await sql`INSERT INTO ${sql.table(table)} (${list}) SELECT ${list} FROM ${sql.table(staging)} ${onConflict}`.execute(db);
     await sql`DROP TABLE ${sql.table(staging)}`.execute(db);
     return;

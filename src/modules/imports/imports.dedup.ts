@@ -230,7 +230,7 @@ export function scoreFeatures(fa: DedupFeatures, fb: DedupFeatures): PairScore {
   const b = fb.record;
   const name = nameSimilarityOf(fa.name, fb.name);
   const address = addressSimilarityOf(fa.address, fb.address);
-  const distanceM = fa.located && fb.located ? distanceKm(a as { latitude: number; longitude: number }, b as { latitude: number; longitude: number }) * 1000 : null;
+  const metres = distanceM(fa, fb);
   const pivot = fa.pivot !== null && fb.pivot !== null
     ? fa.pivot === fb.pivot ? 'same' : fa.pivot.slice(0, 9) === fb.pivot.slice(0, 9) ? 'same_siren' : 'different'
     : 'unknown';
@@ -239,8 +239,8 @@ export function scoreFeatures(fa: DedupFeatures, fb: DedupFeatures): PairScore {
 
   let sum = weights.name * name + weights.address * address;
   let weight = weights.name + weights.address;
-  if (distanceM !== null) {
-    sum += weights.distance * (distanceM <= 30 ? 1 : distanceM <= 100 ? 0.7 : distanceM <= 300 ? 0.3 : 0);
+  if (metres !== null) {
+    sum += weights.distance * (metres <= 30 ? 1 : metres <= 100 ? 0.7 : metres <= 300 ? 0.3 : 0);
     weight += weights.distance;
   }
   if (pivot === 'same' || pivot === 'different') {
@@ -256,12 +256,12 @@ export function scoreFeatures(fa: DedupFeatures, fb: DedupFeatures): PairScore {
     weight += weights.email;
   }
   const score = Math.round((100 * sum) / weight);
-  const signals = { name: round(name), address: round(address), distance_m: distanceM === null ? null : Math.round(distanceM), pivot, phone, email } as const;
+  const signals = { name: round(name), address: round(address), distance_m: metres === null ? null : Math.round(metres), pivot, phone, email } as const;
 
   let decision: DedupDecision = score >= mergeThreshold ? 'merge' : score >= reviewThreshold ? 'review' : 'distinct';
   let reason: string | undefined;
   // Different buildings: two branches of one organisation, never the same place.
-  if (distanceM !== null && distanceM > farApartM && address < 0.8) decision = 'distinct';
+  if (metres !== null && metres > farApartM && address < 0.8) decision = 'distinct';
   // Same building, different names: a mairie and its médiathèque are two places.
   if (decision === 'merge' && name < 0.5) {
     decision = 'review';

@@ -2,7 +2,7 @@
 //  1. prepareRecords: per record, its key and content hash; an unchanged row (same hash, still
 //     linked) stops there; otherwise positions are checked and the record is validated and
 //     enriched ONCE (territory codes, commune centre) from the in-memory territories.
-//  2. planApply: given the current rows of the places concerned, decides for each accepted
+//  2. createPlanner: given the current rows of the places concerned, decides for each accepted
 //     record: update its linked place (republishing it if it comes back), attach it to a place
 //     of another source it strongly duplicates (merge), or create a place; the values of an
 //     existing place follow the conflict rules (imports.merge.ts); and lists every row to
@@ -373,15 +373,4 @@ export function createPlanner(
     }
     return plan;
   };
-}
-
-/** The plan of a whole run at once (see createPlanner for the same in chunks). */
-export function planApply(
-  ctx: PlanContext & { sourceName: string },
-  accepted: readonly PreparedRecord[],
-  currentRows: ReadonlyMap<string, LieuRow>,
-  mergeTargets: ReadonlyMap<string, string>,
-  states: ReadonlyMap<string, MergeState>,
-): ApplyPlan {
-  return createPlanner(ctx, currentRows, mergeTargets, states)(accepted);
 }
