@@ -9,7 +9,7 @@ import { Button, ButtonLink } from '../../../web/components/button.tsx';
 import { Input } from '../../../web/components/form.tsx';
 import type { FieldError } from '../../../lib/errors.ts';
 import { enumerations, type EnumeratedField } from '../../lieux/lieux.schema.ts';
-import type { MapSettings } from '../../search/views/results-page.tsx';
+import { mapDataAttributes, type MapSettings } from '../../search/views/results-page.tsx';
 
 export type ProposalForm = Record<string, string | string[]>;
 
@@ -160,16 +160,7 @@ export function ProposerPage(p: ProposerPageProps) {
                 <div class="fr-fieldset__element fr-fieldset__element--inline">{field('latitude', { hint: 'En degrés, ex. 46.98955', inputmode: 'decimal', maxLength: 20 })}</div>
                 <div class="fr-fieldset__element fr-fieldset__element--inline">{field('longitude', { hint: 'En degrés, ex. 3.15868', inputmode: 'decimal', maxLength: 20 })}</div>
                 <div class="fr-fieldset__element">
-                  <div
-                    id="proposer-carte"
-                    class="maillage-proposer-carte"
-                    hidden
-                    data-maplibre-url={p.map.maplibreUrl}
-                    data-maplibre-css-url={p.map.maplibreCssUrl}
-                    data-contours-url={p.map.contoursUrl}
-                    data-tiles-url={p.map.tilesUrl}
-                    data-tiles-attribution={p.map.tilesAttribution}
-                  ></div>
+                  <div id="proposer-carte" class="maillage-proposer-carte" hidden {...mapDataAttributes(p.map)}></div>
                 </div>
               </fieldset>
 

@@ -45,6 +45,17 @@ export interface MapSettings {
   tilesAttribution: string;
 }
 
+/** The data attributes map-base.js reads to load MapLibre and its background (results and propose pages). */
+export function mapDataAttributes(map: MapSettings): Record<string, string | undefined> {
+  return {
+    'data-maplibre-url': map.maplibreUrl,
+    'data-maplibre-css-url': map.maplibreCssUrl,
+    'data-contours-url': map.contoursUrl,
+    'data-tiles-url': map.tilesUrl,
+    'data-tiles-attribution': map.tilesAttribution,
+  };
+}
+
 function activeFilters(v: SearchFormValues): number {
   return (
     v.services.length +
@@ -131,16 +142,7 @@ export function ResultsWithMap(p: { model: ResultsModel; map: MapSettings }) {
         <div id="resultats">
           <ResultsList model={p.model} />
         </div>
-        <div
-          id="carte"
-          class="maillage-map"
-          hidden
-          data-maplibre-url={p.map.maplibreUrl}
-          data-maplibre-css-url={p.map.maplibreCssUrl}
-          data-contours-url={p.map.contoursUrl}
-          data-tiles-url={p.map.tilesUrl}
-          data-tiles-attribution={p.map.tilesAttribution}
-        ></div>
+        <div id="carte" class="maillage-map" hidden {...mapDataAttributes(p.map)}></div>
       </div>
     </>
   );
