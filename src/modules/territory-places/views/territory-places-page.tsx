@@ -5,6 +5,7 @@ import { Button } from '../../../web/components/button.tsx';
 import { Input, Select } from '../../../web/components/form.tsx';
 import { Table } from '../../../web/components/table.tsx';
 import { FreshnessMention } from '../../freshness/views/freshness-pages.tsx';
+import { freshnessLabels } from '../../freshness/freshness.ts';
 import type { Scope } from '../../accounts/authorize.ts';
 import type { TerritoryFilters, TerritoryPage } from '../territory-places.use-cases.ts';
 
@@ -87,11 +88,7 @@ export function TerritoryPlacesPage(p: { ctx: PageContext; csrf: string; filters
                 label="Fraîcheur"
                 placeholder="Toutes"
                 value={p.filters.fraicheur}
-                options={[
-                  { value: 'a_jour', label: 'À jour' },
-                  { value: 'a_verifier', label: 'À vérifier' },
-                  { value: 'ancienne', label: 'Ancienne' },
-                ]}
+                options={Object.entries(freshnessLabels).map(([value, label]) => ({ value, label }))}
               />
             </div>
             <div class="fr-col-12 fr-col-md-3">
