@@ -195,11 +195,15 @@ const places = (n: number) => `${n.toLocaleString('fr-FR')} lieu${n > 1 ? 'x' : 
  * Positions for the records without usable coordinates. Answers are cached (outside any
  * import transaction: they stay valid whatever happens to the run, dry runs included).
  */
-export async function geocodeRecords(records: readonly SourceRecord[], deps: GeocodingDeps): Promise<GeocodingResult> {
+export async function geocodeRecords(records: Iterable<SourceRecord>, deps: GeocodingDeps): Promise<GeocodingResult> {
   const geocoder = deps.geocoder ?? null;
   const report = emptyGeocodingReport(geocoder ? 'enabled' : 'disabled');
   const positions = new Map<number, GeocodedPosition>();
-  const needs = records.map((r) => geocodingNeed(r, deps.territories)).filter((n): n is Need => n !== null);
+  const needs: Need[] = [];
+  for (const record of records) {
+    const need = geocodingNeed(record, deps.territories);
+    if (need) needs.push(need);
+  }
   report.needed = needs.length;
   if (needs.length === 0) return { positions, report };
 

@@ -95,16 +95,21 @@ function fullRecord(lieu: RawLieu): Record<string, unknown> {
   return record;
 }
 
-export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[], onProgress?: (done: number, total: number) => void): Prepared {
+/**
+ * Prepares a file's records chunk by chunk, in file order: each call returns the chunk's
+ * accepted records; keys seen, unchanged keys, problems and counts accumulate in `prepared`
+ * (whose `accepted` stays empty: the caller holds one chunk at a time). `total`: the file's
+ * usable records, for progress.
+ */
+export function createPreparer(ctx: PlanContext, total: number, onProgress?: (done: number, total: number) => void) {
   const prepared: Prepared = { accepted: [], unchangedKeys: [], rejectedRows: [], seen: new Set(), problems: [], rejected: 0, warnings: 0 };
-  const total = records.length;
-  for (const [index, record] of records.entries()) {
+  let done = 0;
+  const prepareOne = (record: SourceRecord, accepted: PreparedRecord[]) => {
     const key = recordKey(record);
     if (prepared.seen.has(key)) {
       prepared.problems.push({ row: record.row, field: 'nom', value: key, severity: 'error', message: 'Ce lieu (même nom et même code postal, sans identifiant) apparaît deux fois dans le fichier.' });
       prepared.rejected++;
-      onProgress?.(index + 1, total);
-      continue;
+      return;
     }
     prepared.seen.add(key);
     const rawJson = JSON.stringify(record.raw);
@@ -113,8 +118,7 @@ export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[
     const link = ctx.links.get(key);
     if (previous && previous.hash === hash && previous.lieu_id && link && link.lieu_id === previous.lieu_id && link.removed_at === null) {
       prepared.unchangedKeys.push(key);
-      onProgress?.(index + 1, total);
-      continue;
+      return;
     }
     const checked = checkPosition(record.lieu, ctx.territories, record.row, ctx.geocoded?.get(record.row));
     prepared.problems.push(...checked.warnings.map((w) => ({ ...w, severity: 'warning' as const })));
@@ -124,7 +128,7 @@ export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[
       // Placed at its commune centre because the geocoder could not answer: a hash that will not
       // match, so the next run processes the row again (and geocodes it) even if the file is unchanged.
       const pending = ctx.geocoded?.get(record.row)?.status === 'unavailable';
-      prepared.accepted.push({ record: { row: record.row }, rawJson, key, hash: pending ? `${hash}:a-geocoder` : hash, link, value: validation.value });
+      accepted.push({ record: { row: record.row }, rawJson, key, hash: pending ? `${hash}:a-geocoder` : hash, link, value: validation.value });
     } else {
       prepared.rejected++;
       for (const e of validation.errors) {
@@ -132,9 +136,29 @@ export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[
       }
       prepared.rejectedRows.push({ external_id: key, content_hash: hash, raw: rawJson, lieu_id: null });
     }
-    onProgress?.(index + 1, total);
-  }
-  return prepared;
+  };
+  return {
+    prepared,
+    prepare(records: readonly SourceRecord[]): PreparedRecord[] {
+      const accepted: PreparedRecord[] = [];
+      for (const record of records) {
+        prepareOne(record, accepted);
+        onProgress?.(++done, total);
+      }
+      return accepted;
+    },
+    /** The rejected rows prepared since the last call (written chunk by chunk). */
+    takeRejectedRows(): ImportRowWrite[] {
+      return prepared.rejectedRows.splice(0);
+    },
+  };
+}
+
+/** All records at once (tests, small files): createPreparer on one chunk. */
+export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[], onProgress?: (done: number, total: number) => void): Prepared {
+  const preparer = createPreparer(ctx, records.length, onProgress);
+  const accepted = preparer.prepare(records);
+  return { ...preparer.prepared, accepted };
 }
 
 /** The shape the duplicate scorer reads, from a validated value or a row. */
@@ -160,15 +184,18 @@ export interface MergeTargets {
   pairs: Map<string, { record: DedupRecord; scores: PairScore[] }>;
 }
 
+/** What findMergeTargets reads of the registry's places: a DedupIndex, or several. */
+export type ScoringIndex = Pick<DedupIndex, 'scoreAgainst' | 'get'>;
+
 /**
  * For each new record (no link in this source), the existing place it strongly duplicates,
  * if any: decision "merge" from the scorer, never two different real SIRETs, never a place
- * this source lists under another key of the same file, and each place claimed once.
+ * this source lists under another key of the same file, and each place claimed once
+ * (`claimed` carries the places taken by earlier chunks of the run).
  */
-export function findMergeTargets(records: readonly PreparedRecord[], index: DedupIndex, excluded: ReadonlySet<string>): MergeTargets {
+export function findMergeTargets(records: readonly PreparedRecord[], index: ScoringIndex, excluded: ReadonlySet<string>, claimed = new Set<string>()): MergeTargets {
   const targets = new Map<string, string>();
   const pairs: MergeTargets['pairs'] = new Map();
-  const claimed = new Set<string>();
   for (const r of records) {
     if (r.link) continue;
     const incoming = dedupRecordOf(`incoming:${r.key}`, r.value);
@@ -242,19 +269,27 @@ export interface RuledProvenance {
   updated_at: Date;
 }
 
+/** What one chunk of records needs from the registry: its places' rows and conflict-rule state. */
+export interface ChunkPlaces {
+  /** Current rows of the places the chunk's records are linked to or merged into. */
+  currentRows: ReadonlyMap<string, LieuRow>;
+  /** Record key → the existing place it is attached to (findMergeTargets). */
+  mergeTargets: ReadonlyMap<string, string>;
+  /** The conflict-rule state (imports.merge.ts) of every place in `currentRows`. */
+  states: ReadonlyMap<string, MergeState>;
+}
+
 /**
- * `states`: the conflict-rule state (imports.merge.ts) of every place in `currentRows`. A new
- * place has no other contributor: the rules would give the record itself, so they are not run.
+ * Plans a run chunk by chunk. A place already written by an earlier chunk builds on that
+ * write, not on the row read for a later chunk. A new place has no other contributor: the
+ * rules would give the record itself, so they are not run.
  */
-export function createPlanner(
-  ctx: PlanContext & { sourceName: string },
-  currentRows: ReadonlyMap<string, LieuRow>,
-  mergeTargets: ReadonlyMap<string, string>,
-  states: ReadonlyMap<string, MergeState>,
-): (accepted: readonly PreparedRecord[]) => ApplyPlan {
-  const working = new Map(currentRows); // a place written twice in one run builds on its first write
-  const workingStates = new Map(states);
-  return (accepted) => {
+export function createPlanner(ctx: PlanContext & { sourceName: string }): (accepted: readonly PreparedRecord[], places: ChunkPlaces) => ApplyPlan {
+  const working = new Map<string, LieuRow>(); // a place written twice in one run builds on its first write
+  const workingStates = new Map<string, MergeState>();
+  return (accepted, { currentRows, mergeTargets, states }) => {
+    for (const [id, row] of currentRows) if (!working.has(id)) working.set(id, row);
+    for (const [id, state] of states) if (!workingStates.has(id)) workingStates.set(id, state);
     const plan: ApplyPlan = {
       inserts: [], updates: [], versions: [], changes: [], links: [], provenance: [], importRows: [], touched: new Set(),
       contributions: [], ruledPlaces: [], ruledProvenance: [], warnings: [], conflicts: [], stats: { new: 0, updated: 0, unchanged: 0, merged: 0 },

@@ -170,7 +170,19 @@ function tableOf(parsed: Parsed, format: ImportFormat): Table {
   return parsed.table;
 }
 
-function readTable(table: Table, format: ImportFormat, mapping: SourceMapping | undefined): { records: SourceRecord[]; ignored: string[] } {
+/** How a format turns one entry of the file (a table row, a JSON item, a feature) into a record. */
+interface Entry {
+  row: number;
+  raw: Record<string, unknown>;
+}
+
+interface EntryReader {
+  /** The entry's id in its source, without mapping the whole entry when the format allows. */
+  externalId(raw: Record<string, unknown>): string | null;
+  lieu(raw: Record<string, unknown>): RawLieu;
+}
+
+function tableReader(table: Table, format: ImportFormat, mapping: SourceMapping | undefined): { reader: EntryReader; ignored: string[] } {
   const used = new Set<string>();
   let map: (values: Record<string, string>) => RawLieu;
   let idColumn: string | undefined = 'id';
@@ -197,50 +209,56 @@ function readTable(table: Table, format: ImportFormat, mapping: SourceMapping | 
     default:
       throw new ImportFileError(`Le format ${format} ne se lit pas depuis un tableau.`);
   }
-  const records = table.rows.map(({ row, values }) => {
-    const lieu = map(values);
-    return { row, externalId: idColumn ? idOf(values[idColumn]) : idOf(lieu.id), raw: values, lieu };
-  });
-  return { records, ignored: table.headers.filter((h, i) => !used.has(h) && table.originalHeaders[i] !== '') };
+  const lieu = map as (raw: Record<string, unknown>) => RawLieu;
+  const reader: EntryReader = { lieu, externalId: (raw) => (idColumn ? idOf(raw[idColumn]) : idOf(lieu(raw).id)) };
+  return { reader, ignored: table.headers.filter((h, i) => !used.has(h) && table.originalHeaders[i] !== '') };
 }
 
-function readGeoJson(value: unknown): { records: SourceRecord[]; errors: RowError[]; total: number } {
+/** GeoJSON features as entries; a feature whose geometry is not a point is a row error. */
+function geoJsonEntries(value: unknown): { entries: Entry[]; errors: RowError[]; total: number; reader: EntryReader } {
   const root = value as { type?: string; features?: unknown };
   const features = root.type === 'Feature' ? [root] : root.features;
   if (!Array.isArray(features) || features.length === 0) throw new ImportFileError('La FeatureCollection GeoJSON ne contient aucun point.');
-  const records: SourceRecord[] = [];
+  const entries: Entry[] = [];
   const errors: RowError[] = [];
-  features.forEach((feature: { geometry?: { type?: string; coordinates?: unknown }; properties?: Record<string, unknown> }, i) => {
-    const row = i + 1;
-    const properties = normalizeKeys(feature?.properties ?? {});
+  features.forEach((feature: { geometry?: { type?: string; coordinates?: unknown } }, i) => {
     const geometry = feature?.geometry;
-    const lieu = standardLieu(properties);
-    if (geometry) {
-      const coords = geometry.coordinates;
-      if (geometry.type !== 'Point' || !Array.isArray(coords) || coords.length < 2 || coords.some((c) => typeof c !== 'number')) {
-        errors.push({ row, field: 'geometry', value: String(geometry.type ?? ''), message: "La géométrie doit être un point (type « Point », coordonnées [longitude, latitude])." });
-        return;
-      }
-      lieu.longitude = String(coords[0]);
-      lieu.latitude = String(coords[1]);
+    const coords = geometry?.coordinates;
+    if (geometry && (geometry.type !== 'Point' || !Array.isArray(coords) || coords.length < 2 || coords.some((c) => typeof c !== 'number'))) {
+      errors.push({ row: i + 1, field: 'geometry', value: String(geometry.type ?? ''), message: "La géométrie doit être un point (type « Point », coordonnées [longitude, latitude])." });
+      return;
     }
-    records.push({ row, externalId: idOf(lieu.id), raw: feature as Record<string, unknown>, lieu });
+    entries.push({ row: i + 1, raw: feature as Record<string, unknown> });
   });
-  return { records, errors, total: features.length };
+  const lieu = (raw: Record<string, unknown>): RawLieu => {
+    const feature = raw as { geometry?: { coordinates: number[] }; properties?: Record<string, unknown> };
+    const mapped = standardLieu(normalizeKeys(feature.properties ?? {}));
+    if (feature.geometry) {
+      mapped.longitude = String(feature.geometry.coordinates[0]);
+      mapped.latitude = String(feature.geometry.coordinates[1]);
+    }
+    return mapped;
+  };
+  return { entries, errors, total: features.length, reader: { lieu, externalId: (raw) => idOf(lieu(raw).id) } };
 }
 
-function readDataInclusion(structures: Record<string, unknown>[], services: Record<string, unknown>[]): SourceRecord[] {
+/** data·inclusion structures as entries, each with its own services. */
+function dataInclusionEntries(structures: Record<string, unknown>[], services: Record<string, unknown>[], rows?: number[]): { entries: Entry[]; reader: EntryReader } {
   const byStructure = new Map<string, Record<string, unknown>[]>();
   for (const service of services) {
     const key = idOf(service.structure_id);
     if (!key) continue;
     byStructure.set(key, [...(byStructure.get(key) ?? []), service]);
   }
-  return structures.map((structure, i) => {
+  const entries = structures.map((structure, i) => {
     const id = dataInclusionId(structure);
-    const own = (id && byStructure.get(id)) || [];
-    return { row: i + 1, externalId: id, raw: { structure, services: own }, lieu: mapDataInclusionStructure(structure, own) };
+    return { row: rows?.[i] ?? i + 1, raw: { structure, services: (id && byStructure.get(id)) || [] } };
   });
+  const reader: EntryReader = {
+    externalId: (raw) => dataInclusionId(raw.structure as Record<string, unknown>),
+    lieu: (raw) => mapDataInclusionStructure(raw.structure as Record<string, unknown>, raw.services as Record<string, unknown>[]),
+  };
+  return { entries, reader };
 }
 
 async function readServices(bytes: Uint8Array | undefined): Promise<Record<string, unknown>[]> {
@@ -250,27 +268,40 @@ async function readServices(bytes: Uint8Array | undefined): Promise<Record<strin
   return objectItems(jsonList(parsed.value), 'Services data·inclusion');
 }
 
-/** Keeps the first row of each id; later ones become row errors. */
-function rejectDuplicateIds(records: SourceRecord[], errors: RowError[]): SourceRecord[] {
+/** Entries whose id an earlier entry already has (row errors: the first one is kept). */
+function duplicateIds(entries: readonly Entry[], reader: EntryReader, errors: RowError[]): Set<number> {
   const firstRow = new Map<string, number>();
-  return records.filter((record) => {
-    if (record.externalId === null) return true;
-    const seen = firstRow.get(record.externalId);
-    if (seen !== undefined) {
-      errors.push({ row: record.row, field: 'id', value: record.externalId, message: `Identifiant « ${record.externalId} » en double : déjà utilisé ligne ${seen}.` });
-      return false;
+  const rejected = new Set<number>();
+  entries.forEach((entry, i) => {
+    const id = reader.externalId(entry.raw);
+    if (id === null) return;
+    const seen = firstRow.get(id);
+    if (seen === undefined) firstRow.set(id, entry.row);
+    else {
+      errors.push({ row: entry.row, field: 'id', value: id, message: `Identifiant « ${id} » en double : déjà utilisé ligne ${seen}.` });
+      rejected.add(i);
     }
-    firstRow.set(record.externalId, record.row);
-    return true;
   });
+  return rejected;
 }
 
-export async function readSourceFile(input: ReadInput): Promise<ReadResult> {
+/** A source file opened: its format and read errors, and its records produced one at a time. */
+export interface SourceFile extends Omit<ReadResult, 'records'> {
+  /**
+   * The usable records in file order, mapped when iterated and not kept: each call is a new
+   * pass over the file (an import makes two: geocoding, then the run), so a run never holds
+   * every mapped record at once.
+   */
+  records(): Generator<SourceRecord>;
+}
+
+export async function openSourceFile(input: ReadInput): Promise<SourceFile> {
   const expect = input.format === undefined ? undefined : /json|geojson/.test(input.format) ? 'json' : 'table';
   const parsed = await parseBytes(input.bytes, expect);
   const format = input.format ?? detectFormat(parsed, input.mapping);
   const errors: RowError[] = [];
-  let records: SourceRecord[];
+  let entries: Entry[];
+  let reader: EntryReader;
   let total: number;
   let ignoredColumns: string[] = [];
   let delimiter: Delimiter | undefined;
@@ -279,8 +310,9 @@ export async function readSourceFile(input: ReadInput): Promise<ReadResult> {
     case 'legacy-csv':
     case 'mapping': {
       const table = tableOf(parsed, format);
-      const read = readTable(table, format, input.mapping);
-      records = read.records;
+      const read = tableReader(table, format, input.mapping);
+      entries = table.rows.map(({ row, values }) => ({ row, raw: values }));
+      reader = read.reader;
       ignoredColumns = read.ignored;
       errors.push(...table.errors);
       total = table.rows.length + table.errors.length;
@@ -290,8 +322,7 @@ export async function readSourceFile(input: ReadInput): Promise<ReadResult> {
     case 'data-inclusion-csv': {
       const table = tableOf(parsed, format);
       requireColumns(table.headers, ['id', 'nom'], 'data·inclusion');
-      records = readDataInclusion(table.rows.map((r) => r.values), await readServices(input.services));
-      records.forEach((r, i) => (r.row = table.rows[i]!.row));
+      ({ entries, reader } = dataInclusionEntries(table.rows.map((r) => r.values), await readServices(input.services), table.rows.map((r) => r.row)));
       errors.push(...table.errors);
       total = table.rows.length + table.errors.length;
       delimiter = table.delimiter;
@@ -303,16 +334,15 @@ export async function readSourceFile(input: ReadInput): Promise<ReadResult> {
       const isWrapped = value && typeof value === 'object' && !Array.isArray(value) && 'structures' in value;
       const structures = objectItems(isWrapped ? value.structures : jsonList(value), 'Structures data·inclusion');
       const inlineServices = isWrapped && Array.isArray(value.services) ? objectItems(value.services, 'Services data·inclusion') : [];
-      records = readDataInclusion(structures, [...inlineServices, ...(await readServices(input.services))]);
+      ({ entries, reader } = dataInclusionEntries(structures, [...inlineServices, ...(await readServices(input.services))]));
       total = structures.length;
       break;
     }
     case 'geojson': {
       if (parsed.kind !== 'json') throw new ImportFileError('Le format geojson attend un fichier JSON.');
-      const read = readGeoJson(parsed.value);
-      records = read.records;
+      const read = geoJsonEntries(parsed.value);
+      ({ entries, reader, total } = read);
       errors.push(...read.errors);
-      total = read.total;
       break;
     }
     case 'standard-json':
@@ -321,16 +351,27 @@ export async function readSourceFile(input: ReadInput): Promise<ReadResult> {
       const items = objectItems(jsonList(parsed.value), 'Lieux');
       const keys = new Set(items.flatMap((item) => Object.keys(item)));
       requireColumns([...keys], requiredStandardColumns, format === 'standard-json' ? 'standard v1' : 'standard v0.1');
-      records = items.map((item, i) => {
-        const lieu = format === 'standard-json' ? standardLieu(item) : mapLegacyRecord(item);
-        return { row: i + 1, externalId: format === 'standard-json' ? idOf(item.id) : legacyExternalId(item), raw: item, lieu };
-      });
+      entries = items.map((item, i) => ({ row: i + 1, raw: item }));
+      reader = format === 'standard-json' ? { lieu: standardLieu, externalId: (raw) => idOf(raw.id) } : { lieu: mapLegacyRecord, externalId: legacyExternalId };
       ignoredColumns = [...keys].filter((k) => !isStandardField(k) && !(format === 'legacy-json' && legacyOnlyFields.includes(k)));
       total = items.length;
       break;
     }
   }
-  records = rejectDuplicateIds(records, errors);
+  const rejected = duplicateIds(entries, reader, errors);
   errors.sort((a, b) => a.row - b.row);
+  function* records(): Generator<SourceRecord> {
+    for (let i = 0; i < entries.length; i++) {
+      if (rejected.has(i)) continue;
+      const { row, raw } = entries[i]!;
+      yield { row, externalId: reader.externalId(raw), raw, lieu: reader.lieu(raw) };
+    }
+  }
   return { format, encoding: parsed.encoding, delimiter, total, records, errors, ignoredColumns };
+}
+
+/** The whole file's records at once (the validator, small files); imports use openSourceFile. */
+export async function readSourceFile(input: ReadInput): Promise<ReadResult> {
+  const file = await openSourceFile(input);
+  return { ...file, records: [...file.records()] };
 }

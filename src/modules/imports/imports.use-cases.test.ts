@@ -57,7 +57,7 @@ async function placeOf(source: string, externalId: string) {
 beforeAll(async () => {
   handle = await createTestDatabase();
   deps = { db: handle.db, clock, territories };
-  for (const name of ['bfc', 'nievre', 'hdf', 'atomic', 'dry', 'coords', 'errors', 'chunks']) {
+  for (const name of ['bfc', 'nievre', 'hdf', 'atomic', 'dry', 'coords', 'errors', 'chunks', 'chunks-first', 'chunks-second']) {
     await addSource(deps, { name, producer: `Producteur ${name}` });
   }
 });
@@ -85,6 +85,26 @@ describe('a run written in chunks', () => {
     // The same file again, in other chunks: every row unchanged.
     const again = await runImport(deps, { source: 'chunks', bytes: csv(rows[4]!, ...rows.slice(0, 4)), chunkSize: 3 });
     expect(again.stats).toMatchObject({ read: 5, unchanged: 5, new: 0, updated: 0 });
+  });
+
+  it('reads each département of the registry when a chunk first needs it, and lets each place be merged into once across chunks', async () => {
+    const place = (id: string, nom: string) => `${id},00000000000000,${nom},Vesoul,70000,70550,2 rue Pierre Rayer,47.6230,6.1550,2024-05-02,Aide aux démarches administratives`;
+    await runImport(deps, { source: 'chunks-first', bytes: csv(place('v1', 'Espace numérique de Vesoul')) });
+    const existing = await placeOf('chunks-first', 'v1');
+    // Chunk 1 is in the Jura only: Haute-Saône (70) is read for chunk 2. Chunks 2 and 3 both
+    // strongly duplicate the existing place: the first is merged into it, the second is not.
+    const rows = [
+      'j1,00000000000000,Médiathèque de Dole,Dole,39100,39198,2 rue Sombardier,47.0920,5.4900,2024-05-02,Aide aux démarches administratives',
+      place('w1', 'Espace numerique de Vesoul'),
+      place('w2', 'Espace numérique Vesoul'),
+    ];
+    const report = await runImport(deps, { source: 'chunks-second', bytes: csv(...rows), chunkSize: 1 });
+    expect(report.stats).toMatchObject({ read: 3, accepted: 3, new: 2, merged: 1 });
+    expect((await placeOf('chunks-second', 'w1')).id).toBe(existing.id);
+    const second = await placeOf('chunks-second', 'w2');
+    expect(second.id).not.toBe(existing.id);
+    const pairs = await handle.db.selectFrom('lieu_duplicates').select(['lieu_a', 'lieu_b']).where('found_run_id', '=', report.runId).execute();
+    expect(pairs.map((p) => [p.lieu_a, p.lieu_b].sort())).toContainEqual([existing.id, second.id].sort());
   });
 });
 

@@ -18,10 +18,12 @@ import { getSource, type Source } from '../sources/sources.use-cases.ts';
 import * as bulk from './imports.bulk-write.ts';
 import type { DuplicateWrite } from './imports.bulk-write.ts';
 import { DedupIndex, shareFeatures } from './imports.dedup-index.ts';
+import { RegistryIndex } from './imports.registry-index.ts';
+import type { SourceRecord } from './imports.fields.ts';
 import type { DedupRecord, PairScore } from './imports.dedup.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
-import { createPlanner, dedupRecordOf, findMergeTargets, prepareRecords, recordKey, type ApplyPlan, type MergeTargets, type Problem } from './imports.plan.ts';
-import { readSourceFile, type ImportFormat, type ReadResult } from './imports.read.ts';
+import { createPlanner, createPreparer, dedupRecordOf, findMergeTargets, recordKey, type ApplyPlan, type MergeTargets, type PreparedRecord, type Problem, type ScoringIndex } from './imports.plan.ts';
+import { openSourceFile, type ImportFormat, type ReadResult, type SourceFile } from './imports.read.ts';
 import type { Geocoder } from './imports.geocoder.ts';
 import { emptyGeocodingReport, geocodeRecords, type GeocodingReport, type GeocodingResult } from './imports.geocoding.ts';
 import { loadMergeStates, replaceContributions } from './imports.merge.repository.ts';
@@ -123,9 +125,9 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
       throw new ImportRunError(`L’import a échoué et n’a rien modifié : ${error instanceof Error ? error.message : String(error)}`, error);
     }
   }
-  let read: ReadResult;
+  let file: SourceFile;
   try {
-    read = await readSourceFile({
+    file = await openSourceFile({
       bytes: options.bytes,
       format: options.format ?? source.format ?? undefined,
       mapping: source.mapping ?? undefined,
@@ -137,12 +139,15 @@ export async function runImport(deps: ImportDeps, options: ImportOptions): Promi
   }
   try {
     stages.lap('read');
-    // Network I/O before the transaction opens, so that it never holds the run's locks.
-    const geocoding = await geocodeRecords(read.records, deps);
-    return await deps.db.transaction().execute((trx) => importInTransaction({ ...deps, geocoding, fileHash: hash }, trx, source, read, runId, started, startedMs, options, stages));
+    // A first pass over the file: the keys it lists, and geocoding (network I/O before the
+    // transaction opens, so that it never holds the run's locks).
+    const scan: FileScan = { keys: new Set(), records: 0 };
+    const geocoding = await geocodeRecords(scanned(file, scan), deps);
+    stages.lap('geocode');
+    return await deps.db.transaction().execute((trx) => importInTransaction({ ...deps, geocoding, fileHash: hash }, trx, source, file, scan, runId, started, startedMs, options, stages));
   } catch (error) {
     if (error instanceof DryRunRollback) return error.report;
-    if (!options.dryRun) await recordFailedRun(deps, runId, source, options, started, startedMs, error, read);
+    if (!options.dryRun) await recordFailedRun(deps, runId, source, options, started, startedMs, error, file);
     if (error instanceof DomainError) throw error;
     throw new ImportRunError(`L’import a échoué et n’a rien modifié : ${error instanceof Error ? error.message : String(error)}`, error);
   }
@@ -178,7 +183,8 @@ async function importInTransaction(
   deps: ImportDeps & { geocoding: GeocodingResult; fileHash: string },
   db: Transaction<Database>,
   source: Source,
-  read: ReadResult,
+  file: SourceFile,
+  scan: FileScan,
   runId: string,
   started: Date,
   startedMs: number,
@@ -188,55 +194,55 @@ async function importInTransaction(
   const now = started;
   const actor: Actor = { kind: 'source', id: source.id };
   await repo.lockSource(db, source.id); // one run per source at a time
-  const ctx = { source, sourceName: source.name, format: read.format, territories: deps.territories, geocoded: deps.geocoding.positions, now, previousRows: await repo.loadImportRows(db, source.id), links: await repo.loadLinks(db, source.id) };
-
-  // 1. In memory: keys, hashes, unchanged rows, positions, validation and enrichment (once per row).
-  const prepared = prepareRecords(ctx, read.records, options.onProgress);
-  // The parsed rows are no longer needed (prepared records keep their JSON): let them go.
-  read.records = [];
-  stages.lap('prepare');
-
-  // 2. Bulk reads: the places the accepted records update, and the published places they may duplicate.
-  const departements = new Set(prepared.accepted.map((r) => r.value.code_departement).filter((d): d is string => d !== null));
-  const existing = new DedupIndex(await repo.dedupRecordsOf(db, [...departements]));
-  const listedHere = new Set([...prepared.seen].map((key) => ctx.links.get(key)?.lieu_id).filter((id): id is string => id !== undefined));
-  const { targets: mergeTargets, pairs: incomingPairs } = findMergeTargets(prepared.accepted, existing, listedHere);
-  const linked = prepared.accepted.map((r) => r.link?.lieu_id).filter((id): id is string => id !== undefined);
-  const currentRows = await repo.loadLieux(db, [...new Set([...linked, ...mergeTargets.values()])]);
-  const states = await loadMergeStates(db, [...currentRows.values()]);
-  stages.lap('load');
-
-  // 3–4. What to write, computed in memory, then written in bulk, one chunk of records at a
-  // time: only one chunk's rows are held (conflict-rule state carries over, see createPlanner).
-  const planChunk = createPlanner(ctx, currentRows, mergeTargets, states);
-  const existingIds = new Set(currentRows.keys());
+  const ctx = { source, sourceName: source.name, format: file.format, territories: deps.territories, geocoded: deps.geocoding.positions, now, previousRows: await repo.loadImportRows(db, source.id), links: await repo.loadLinks(db, source.id) };
+  // Places this source lists under a key of this file: never the merge target of another record.
+  const listedHere = new Set([...scan.keys].map((key) => ctx.links.get(key)?.lieu_id).filter((id): id is string => id !== undefined));
+  const preparer = createPreparer(ctx, scan.records, options.onProgress);
+  const prepared = preparer.prepared;
+  const registry = new RegistryIndex(db);
+  const planChunk = createPlanner(ctx);
   const written: WrittenPlaces = { fresh: new Map(), inserted: new Map(), updated: new Set(), touched: new Set() };
-  const totals = { new: 0, updated: 0, unchanged: 0, merged: 0 };
+  const incomingPairs: MergeTargets['pairs'] = new Map();
+  const claimed = new Set<string>();
+  const mayHaveProvenance = new Set<string>();
+  const totals = { new: 0, updated: 0, unchanged: 0, merged: 0, accepted: 0 };
   const planWarnings: Problem[] = [];
-  const accepted = prepared.accepted.length;
   const actorRef = { kind: actor.kind, id: actor.id ?? null };
-  const chunkSize = options.chunkSize ?? planChunkSize;
-  for (let start = 0; start < accepted; start += chunkSize) {
-    const plan = planChunk(prepared.accepted.slice(start, start + chunkSize));
+
+  // The file chunk by chunk, in one transaction: prepare (keys, hashes, positions, validation
+  // and enrichment once per row), find merge targets, read the places concerned, plan in
+  // memory, write in bulk. Only one chunk's records and rows are held at a time; what later
+  // chunks need carries over (keys seen, places claimed, conflict-rule state, scored pairs).
+  for (const records of chunksOf(file.records(), options.chunkSize ?? planChunkSize)) {
+    const accepted = preparer.prepare(records);
+    totals.accepted += accepted.length;
+    stages.lap('prepare');
+    await registry.ensure(departementsOf(accepted));
+    const { targets: mergeTargets, pairs } = findMergeTargets(accepted, registry, listedHere, claimed);
+    for (const [key, pair] of pairs) incomingPairs.set(key, pair);
+    const ids = new Set([...accepted.map((r) => r.link?.lieu_id).filter((id): id is string => id !== undefined), ...mergeTargets.values()]);
+    const currentRows = await repo.loadLieux(db, [...ids]);
+    const states = await loadMergeStates(db, [...currentRows.values()]);
+    for (const id of currentRows.keys()) mayHaveProvenance.add(id);
+    stages.lap('load');
+
+    const plan = planChunk(accepted, { currentRows, mergeTargets, states });
     stages.lap('plan');
     await bulk.insertLieux(db, plan.inserts);
     await bulk.updateLieux(db, plan.updates);
     await bulk.insertVersions(db, plan.versions, actorRef, now);
     await bulk.insertChanges(db, plan.changes, now);
     await bulk.upsertLinks(db, source.id, plan.links, now);
-    await recordSourceFields(db, source.id, runId, plan.provenance, now, existingIds);
+    await recordSourceFields(db, source.id, runId, plan.provenance, now, mayHaveProvenance);
     await replaceContributions(db, plan.ruledPlaces, plan.contributions.map((c) => ({ ...c, run_id: runId })));
     await replaceProvenance(db, plan.ruledPlaces, plan.ruledProvenance.map((p) => ({ ...p, run_id: runId })));
-    await bulk.upsertImportRows(db, source.id, runId, plan.importRows);
+    await bulk.upsertImportRows(db, source.id, runId, [...plan.importRows, ...preparer.takeRejectedRows()]);
     await upsertConflicts(db, source.id, runId, plan.conflicts, now);
     stages.lap('write');
     rememberWritten(written, plan);
     for (const key of ['new', 'updated', 'unchanged', 'merged'] as const) totals[key] += plan.stats[key];
     planWarnings.push(...plan.warnings);
   }
-  prepared.accepted = []; // each chunk's records are written: let them go
-  await bulk.upsertImportRows(db, source.id, runId, prepared.rejectedRows);
-  stages.lap('write');
 
   // 5. Removal lifecycle: links missing from the feed, places no source has listed for the grace period.
   await repo.touchImportRows(db, source.id, prepared.unchangedKeys, runId);
@@ -250,14 +256,14 @@ async function importInTransaction(
   stages.lap('lifecycle');
 
   // 6. Likely duplicates of the places this run set or changed, against the registry as it now is.
-  const pairs = duplicatesOf(existing, written, unpublished.map((row) => row.id), incomingPairs);
+  const pairs = duplicatesOf(registry, written, unpublished.map((row) => row.id), incomingPairs);
   await bulk.upsertDuplicates(db, runId, pairs, now);
   stages.lap('duplicates');
 
   const stats: ImportStats = {
-    read: read.total,
-    accepted: accepted + prepared.unchangedKeys.length,
-    rejected: read.errors.length + prepared.rejected,
+    read: file.total,
+    accepted: totals.accepted + prepared.unchangedKeys.length,
+    rejected: file.errors.length + prepared.rejected,
     new: totals.new,
     updated: totals.updated,
     unchanged: totals.unchanged + prepared.unchangedKeys.length,
@@ -267,23 +273,23 @@ async function importInTransaction(
     warnings: prepared.warnings + planWarnings.length,
     duplicates: pairs.length,
   };
-  const problems: ImportReport['problems'] = [...read.errors.map((e) => ({ ...e, severity: 'error' as const })), ...prepared.problems, ...planWarnings];
+  const problems: ImportReport['problems'] = [...file.errors.map((e) => ({ ...e, severity: 'error' as const })), ...prepared.problems, ...planWarnings];
   problems.sort((a, b) => a.row - b.row);
   const report: ImportReport = {
     runId,
     source: source.name,
     status: options.dryRun ? 'dry_run' : 'succeeded',
-    format: read.format,
-    encoding: read.encoding ?? null,
+    format: file.format,
+    encoding: file.encoding ?? null,
     stats,
     durationMs: Math.round(performance.now() - startedMs),
     stages: stages.laps,
     problems,
-    ignoredColumns: read.ignoredColumns,
+    ignoredColumns: file.ignoredColumns,
     geocoding: deps.geocoding.report,
   };
   if (options.dryRun) throw new DryRunRollback(report);
-  await repo.insertRun(db, { ...runRow(runId, source, options, started, deps.clock.now(), report.durationMs, 'succeeded', read, stats, null), geocoding: JSON.stringify(report.geocoding), file_hash: deps.fileHash });
+  await repo.insertRun(db, { ...runRow(runId, source, options, started, deps.clock.now(), report.durationMs, 'succeeded', file, stats, null), geocoding: JSON.stringify(report.geocoding), file_hash: deps.fileHash });
   await repo.insertErrors(
     db,
     problems.map((p) => ({ run_id: runId, row: p.row, field: p.field, value: p.value ?? null, message: p.message, severity: p.severity })),
@@ -372,6 +378,35 @@ async function unchangedFileRun(
   return report;
 }
 
+/** What the first pass over a file found: its keys (recordKey), and how many usable records it has. */
+interface FileScan {
+  keys: Set<string>;
+  records: number;
+}
+
+/** The file's records, noting each key and counting them as they go by. */
+function* scanned(file: SourceFile, scan: FileScan): Generator<SourceRecord> {
+  for (const record of file.records()) {
+    scan.keys.add(recordKey(record));
+    scan.records++;
+    yield record;
+  }
+}
+
+function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+const departementsOf = (records: readonly PreparedRecord[]) => records.map((r) => r.value.code_departement).filter((d): d is string => d !== null);
+
 /** What the duplicates stage needs of the places a run wrote, kept across its chunks (not the rows). */
 interface WrittenPlaces {
   /** Latest state of the published places the run created or updated, as the scorer reads them. */
@@ -401,7 +436,7 @@ function rememberWritten(written: WrittenPlaces, plan: ApplyPlan): void {
  * scored already when looking for merge targets (`incomingPairs`): only its pairs with the
  * places this run wrote are scored here.
  */
-function duplicatesOf(before: DedupIndex, written: WrittenPlaces, unpublished: string[], incomingPairs: MergeTargets['pairs']): DuplicateWrite[] {
+function duplicatesOf(before: ScoringIndex, written: WrittenPlaces, unpublished: string[], incomingPairs: MergeTargets['pairs']): DuplicateWrite[] {
   const gone = new Set(unpublished);
   const changed = new Set([...written.updated, ...unpublished]);
   const fresh = new Map<string, DedupRecord>();
@@ -442,7 +477,7 @@ function runRow(
   finished: Date,
   durationMs: number,
   status: ImportRunStatus,
-  read: ReadResult | undefined,
+  read: Pick<ReadResult, 'format' | 'encoding'> | undefined,
   stats: ImportStats,
   error: string | null,
 ) {
@@ -469,7 +504,7 @@ async function recordFailedRun(
   started: Date,
   startedMs: number,
   error: unknown,
-  read?: ReadResult,
+  read?: Pick<ReadResult, 'total' | 'format' | 'encoding'>,
 ): Promise<void> {
   const message = error instanceof DomainError ? error.message : `Erreur interne : ${error instanceof Error ? error.message : String(error)}`;
   const stats: ImportStats = { read: read?.total ?? 0, accepted: 0, rejected: 0, new: 0, updated: 0, unchanged: 0, merged: 0, removed: 0, unpublished: 0, warnings: 0, duplicates: 0 };
