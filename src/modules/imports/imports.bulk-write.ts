@@ -204,8 +204,23 @@ export interface LinkWrite {
   lieu_id: string;
 }
 
-/** Links seen in this run: created, or moved to their place, last seen now, no longer removed. */
-export async function upsertLinks(db: Db, sourceId: string, links: readonly LinkWrite[], now: Date): Promise<void> {
+/**
+ * Splits rows into those whose key may already be stored (upserted) and those whose key cannot
+ * be (inserted straight: on a server, COPY into the table instead of through a staging table).
+ */
+async function insertOrUpsert<Row>(db: Db, table: string, columns: Column<Row>[], rows: readonly Row[], onConflict: RawBuilder<unknown>, mayExist: (row: Row) => boolean) {
+  const known: Row[] = [];
+  const fresh: Row[] = [];
+  for (const row of rows) (mayExist(row) ? known : fresh).push(row);
+  await insertRows(db, table, columns, fresh);
+  await insertRows(db, table, columns, known, onConflict);
+}
+
+/**
+ * Links seen in this run: created, or moved to their place, last seen now, no longer removed.
+ * `mayExist`: whether the source may already have a link under this key (default: yes).
+ */
+export async function upsertLinks(db: Db, sourceId: string, links: readonly LinkWrite[], now: Date, mayExist: (externalId: string) => boolean = () => true): Promise<void> {
   const columns: Column<LinkWrite>[] = [
     { name: 'source_id', kind: 'uuid', value: () => sourceId, constant: true },
     { name: 'external_id', kind: 'text', value: (l) => l.external_id },
@@ -213,8 +228,9 @@ export async function upsertLinks(db: Db, sourceId: string, links: readonly Link
     { name: 'first_seen_at', kind: 'timestamptz', value: () => now, constant: true },
     { name: 'last_seen_at', kind: 'timestamptz', value: () => now, constant: true },
   ];
-  await insertRows(db, 'lieu_sources', columns, links, sql`ON CONFLICT (source_id, external_id) DO UPDATE
-    SET lieu_id = excluded.lieu_id, last_seen_at = excluded.last_seen_at, removed_at = NULL`);
+  const onConflict = sql`ON CONFLICT (source_id, external_id) DO UPDATE
+    SET lieu_id = excluded.lieu_id, last_seen_at = excluded.last_seen_at, removed_at = NULL`;
+  await insertOrUpsert(db, 'lieu_sources', columns, links, onConflict, (l) => mayExist(l.external_id));
 }
 
 export interface ImportRowWrite {
@@ -224,7 +240,8 @@ export interface ImportRowWrite {
   lieu_id: string | null;
 }
 
-export async function upsertImportRows(db: Db, sourceId: string, runId: string, rows: readonly ImportRowWrite[]): Promise<void> {
+/** `mayExist`: whether the source may already have a raw row under this key (default: yes). */
+export async function upsertImportRows(db: Db, sourceId: string, runId: string, rows: readonly ImportRowWrite[], mayExist: (externalId: string) => boolean = () => true): Promise<void> {
   const columns: Column<ImportRowWrite>[] = [
     { name: 'source_id', kind: 'uuid', value: () => sourceId, constant: true },
     { name: 'external_id', kind: 'text', value: (r) => r.external_id },
@@ -233,8 +250,9 @@ export async function upsertImportRows(db: Db, sourceId: string, runId: string, 
     { name: 'lieu_id', kind: 'uuid', value: (r) => r.lieu_id },
     { name: 'last_run_id', kind: 'uuid', value: () => runId, constant: true },
   ];
-  await insertRows(db, 'import_rows', columns, rows, sql`ON CONFLICT (source_id, external_id) DO UPDATE
-    SET content_hash = excluded.content_hash, raw = excluded.raw, lieu_id = excluded.lieu_id, last_run_id = excluded.last_run_id`);
+  const onConflict = sql`ON CONFLICT (source_id, external_id) DO UPDATE
+    SET content_hash = excluded.content_hash, raw = excluded.raw, lieu_id = excluded.lieu_id, last_run_id = excluded.last_run_id`;
+  await insertOrUpsert(db, 'import_rows', columns, rows, onConflict, (r) => mayExist(r.external_id));
 }
 
 export interface DuplicateWrite {

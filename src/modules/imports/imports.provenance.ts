@@ -80,6 +80,8 @@ export async function recordSourceFields(db: Db, sourceId: string, runId: string
     await sql`DELETE FROM lieu_provenance WHERE lieu_id = any(${ids}::uuid[]) AND cardinality(fields) = 0`.execute(db);
   }
   const groups = rows.filter((r) => r.fields.length > 0).map((r) => ({ lieu_id: r.lieu_id, source_id: sourceId, run_id: runId, updated_at: now, fields: r.fields }));
-  await insertRows(db, 'lieu_provenance', groupColumns, groups, sql`ON CONFLICT (lieu_id, source_id, run_id, updated_at) DO UPDATE
+  // A place with no provenance yet cannot conflict: its group goes straight in.
+  await insertRows(db, 'lieu_provenance', groupColumns, groups.filter((g) => !existing.has(g.lieu_id)));
+  await insertRows(db, 'lieu_provenance', groupColumns, groups.filter((g) => existing.has(g.lieu_id)), sql`ON CONFLICT (lieu_id, source_id, run_id, updated_at) DO UPDATE
     SET fields = ARRAY(SELECT DISTINCT f FROM unnest(lieu_provenance.fields || excluded.fields) AS f)`);
 }

@@ -4,7 +4,7 @@
 import { decodeText, isZip, type TextEncoding } from './imports.decode.ts';
 import { dataInclusionId, dataInclusionStructureFields, mapDataInclusionStructure } from './imports.data-inclusion.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
-import { idOf, isStandardField, setField, standardFields, type RawLieu, type SourceRecord } from './imports.fields.ts';
+import { idOf, isStandardField, setField, standardFields, type RawLieu, type SourceRecord, type StandardField } from './imports.fields.ts';
 import { legacyExternalId, legacyOnlyFields, mapLegacyRecord } from './imports.legacy.ts';
 import { applyMapping, checkMappingColumns, type SourceMapping } from './imports.mapping.ts';
 import { normalizeHeader, parseDelimited, type Delimiter, type Table } from './imports.table.ts';
@@ -159,9 +159,10 @@ function requireColumns(keys: string[], required: string[], what: string): void 
   }
 }
 
-function standardLieu(values: Record<string, unknown>): RawLieu {
+/** `fields`: only these fields (a pass that needs few of them); default: every standard field. */
+function standardLieu(values: Record<string, unknown>, fields: readonly StandardField[] = standardFields): RawLieu {
   const lieu: RawLieu = {};
-  for (const field of standardFields) setField(lieu, field, values[field], '|');
+  for (const field of fields) setField(lieu, field, values[field], '|');
   return lieu;
 }
 
@@ -179,7 +180,8 @@ interface Entry {
 interface EntryReader {
   /** The entry's id in its source, without mapping the whole entry when the format allows. */
   externalId(raw: Record<string, unknown>): string | null;
-  lieu(raw: Record<string, unknown>): RawLieu;
+  /** The entry mapped to standard fields; `fields`: at least these (standard formats map only them). */
+  lieu(raw: Record<string, unknown>, fields?: readonly StandardField[]): RawLieu;
 }
 
 function tableReader(table: Table, format: ImportFormat, mapping: SourceMapping | undefined): { reader: EntryReader; ignored: string[] } {
@@ -190,7 +192,7 @@ function tableReader(table: Table, format: ImportFormat, mapping: SourceMapping 
     case 'standard-csv':
       requireColumns(table.headers, requiredStandardColumns, 'standard v1');
       standardFields.forEach((f) => used.add(f));
-      map = standardLieu;
+      map = standardLieu as (values: Record<string, string>) => RawLieu;
       break;
     case 'legacy-csv':
       requireColumns(table.headers, requiredStandardColumns, 'standard v0.1');
@@ -209,7 +211,7 @@ function tableReader(table: Table, format: ImportFormat, mapping: SourceMapping 
     default:
       throw new ImportFileError(`Le format ${format} ne se lit pas depuis un tableau.`);
   }
-  const lieu = map as (raw: Record<string, unknown>) => RawLieu;
+  const lieu = map as EntryReader['lieu'];
   const reader: EntryReader = { lieu, externalId: (raw) => (idColumn ? idOf(raw[idColumn]) : idOf(lieu(raw).id)) };
   return { reader, ignored: table.headers.filter((h, i) => !used.has(h) && table.originalHeaders[i] !== '') };
 }
@@ -290,9 +292,10 @@ export interface SourceFile extends Omit<ReadResult, 'records'> {
   /**
    * The usable records in file order, mapped when iterated and not kept: each call is a new
    * pass over the file (an import makes two: geocoding, then the run), so a run never holds
-   * every mapped record at once.
+   * every mapped record at once. `fields`: the pass reads only these (standard formats then
+   * map only them; other formats map every field).
    */
-  records(): Generator<SourceRecord>;
+  records(fields?: readonly StandardField[]): Generator<SourceRecord>;
 }
 
 export async function openSourceFile(input: ReadInput): Promise<SourceFile> {
@@ -352,7 +355,7 @@ export async function openSourceFile(input: ReadInput): Promise<SourceFile> {
       const keys = new Set(items.flatMap((item) => Object.keys(item)));
       requireColumns([...keys], requiredStandardColumns, format === 'standard-json' ? 'standard v1' : 'standard v0.1');
       entries = items.map((item, i) => ({ row: i + 1, raw: item }));
-      reader = format === 'standard-json' ? { lieu: standardLieu, externalId: (raw) => idOf(raw.id) } : { lieu: mapLegacyRecord, externalId: legacyExternalId };
+      reader = format === 'standard-json' ? { lieu: standardLieu, externalId: (raw) => idOf(raw.id) } : { lieu: (raw) => mapLegacyRecord(raw), externalId: legacyExternalId };
       ignoredColumns = [...keys].filter((k) => !isStandardField(k) && !(format === 'legacy-json' && legacyOnlyFields.includes(k)));
       total = items.length;
       break;
@@ -360,11 +363,11 @@ export async function openSourceFile(input: ReadInput): Promise<SourceFile> {
   }
   const rejected = duplicateIds(entries, reader, errors);
   errors.sort((a, b) => a.row - b.row);
-  function* records(): Generator<SourceRecord> {
+  function* records(fields?: readonly StandardField[]): Generator<SourceRecord> {
     for (let i = 0; i < entries.length; i++) {
       if (rejected.has(i)) continue;
       const { row, raw } = entries[i]!;
-      yield { row, externalId: reader.externalId(raw), raw, lieu: reader.lieu(raw) };
+      yield { row, externalId: reader.externalId(raw), raw, lieu: reader.lieu(raw, fields) };
     }
   }
   return { format, encoding: parsed.encoding, delimiter, total, records, errors, ignoredColumns };

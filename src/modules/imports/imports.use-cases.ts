@@ -19,7 +19,7 @@ import * as bulk from './imports.bulk-write.ts';
 import type { DuplicateWrite } from './imports.bulk-write.ts';
 import { DedupIndex, shareFeatures } from './imports.dedup-index.ts';
 import { RegistryIndex } from './imports.registry-index.ts';
-import type { SourceRecord } from './imports.fields.ts';
+import type { SourceRecord, StandardField } from './imports.fields.ts';
 import type { DedupRecord, PairScore } from './imports.dedup.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
 import { createPlanner, createPreparer, dedupRecordOf, findMergeTargets, recordKey, type ApplyPlan, type MergeTargets, type PreparedRecord, type Problem, type ScoringIndex } from './imports.plan.ts';
@@ -232,11 +232,11 @@ async function importInTransaction(
     await bulk.updateLieux(db, plan.updates);
     await bulk.insertVersions(db, plan.versions, actorRef, now);
     await bulk.insertChanges(db, plan.changes, now);
-    await bulk.upsertLinks(db, source.id, plan.links, now);
+    await bulk.upsertLinks(db, source.id, plan.links, now, (key) => ctx.links.has(key));
     await recordSourceFields(db, source.id, runId, plan.provenance, now, mayHaveProvenance);
     await replaceContributions(db, plan.ruledPlaces, plan.contributions.map((c) => ({ ...c, run_id: runId })));
     await replaceProvenance(db, plan.ruledPlaces, plan.ruledProvenance.map((p) => ({ ...p, run_id: runId })));
-    await bulk.upsertImportRows(db, source.id, runId, [...plan.importRows, ...preparer.takeRejectedRows()]);
+    await bulk.upsertImportRows(db, source.id, runId, [...plan.importRows, ...preparer.takeRejectedRows()], (key) => ctx.previousRows.has(key));
     await upsertConflicts(db, source.id, runId, plan.conflicts, now);
     stages.lap('write');
     rememberWritten(written, plan);
@@ -384,9 +384,12 @@ interface FileScan {
   records: number;
 }
 
+/** What the first pass reads of each record: its key (recordKey) and what geocoding needs. */
+const scanFields = ['id', 'nom', 'adresse', 'commune', 'code_postal', 'code_insee', 'latitude', 'longitude'] as const satisfies readonly StandardField[];
+
 /** The file's records, noting each key and counting them as they go by. */
 function* scanned(file: SourceFile, scan: FileScan): Generator<SourceRecord> {
-  for (const record of file.records()) {
+  for (const record of file.records(scanFields)) {
     scan.keys.add(recordKey(record));
     scan.records++;
     yield record;
