@@ -7,7 +7,6 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, LieuRow } from '../../db/database.ts';
 import { LIEUX_CHANGED_CHANNEL } from '../lieux/lieux.repository.ts';
 import { toApiV1 } from '../lieux/lieux.schema.ts';
-import { diff, emptyRecord, recordOf } from '../lieux/lieux.use-cases.ts';
 import { arrayLiteral, copyClient, copyInto, copyText } from '../../db/copy-from.ts';
 
 type Db = Kysely<Database>;
@@ -150,7 +149,7 @@ export interface VersionWrite {
   /** The place after this change (the snapshot is made from it, chunk by chunk, to spare memory). */
   row: LieuRow;
   action: 'create' | 'update' | 'unpublish' | 'republish';
-  /** Null for a creation: every field given, derived from the row when written (not held in memory meanwhile). */
+  /** Null for a creation: stored null, derived from the snapshot when read (versionChanges). */
   changes: Record<string, { from: unknown; to: unknown }> | null;
   reason: string | null;
 }
@@ -163,7 +162,7 @@ export async function insertVersions(db: Db, versions: readonly VersionWrite[], 
     { name: 'action', kind: 'text', value: (v) => v.action },
     { name: 'actor_kind', kind: 'text', value: () => actor.kind, constant: true },
     { name: 'actor_id', kind: 'text', value: () => actor.id, constant: true },
-    { name: 'changes', kind: 'jsonb', value: (v) => v.changes ?? diff(emptyRecord(), recordOf(v.row)) },
+    { name: 'changes', kind: 'jsonb', value: (v) => v.changes },
     { name: 'snapshot', kind: 'jsonb', value: (v) => toApiV1(v.row) },
     { name: 'reason', kind: 'text', value: (v) => v.reason },
   ];
