@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, testDatabaseUrl } from '../../test/helpers/db.ts';
 import type { DbHandle } from './kysely.ts';
-import { copyClient } from './copy-from.ts';
+import { arrayLiteral, copyArray, copyClient, copyJson, copyText } from './copy-from.ts';
 import { insertRows, type Column } from '../modules/imports/imports.bulk-write.ts';
 
 interface Row {
@@ -29,6 +29,26 @@ const columns: Column<Row>[] = [
   { name: 'at', kind: 'timestamptz', value: (r) => r.at },
   { name: 'flag', kind: 'bool', value: (r) => r.flag },
 ];
+
+describe('COPY text encoding', () => {
+  const texts = ['plain', '', 'tab\there', 'line\nbreak\r', 'back\\slash', 'quote "q"', '\\N', 'Médiathèque « Œuvre »', 'NULL', '{braces}', 'a,b'];
+
+  it('escapes backslash, newline, carriage return and tab, and returns a plain value as it is', () => {
+    expect(copyText(null)).toBe('\\N');
+    expect(copyText('plain')).toBe('plain');
+    expect(copyText('a\\b\nc\rd\te')).toBe('a\\\\b\\nc\\rd\\te');
+  });
+
+  it('encodes arrays and JSON as the general rule does', () => {
+    for (const list of [[], ['plain'], texts, ...texts.map((t) => ['x', t])]) {
+      expect(copyArray(list)).toBe(copyText(arrayLiteral(list)));
+    }
+    expect(arrayLiteral(['a', 'q"b\\c'])).toBe('{"a","q\\"b\\\\c"}');
+    for (const value of [awkward, texts, { s: 'line\nbreak \\ "q" \t' }]) {
+      expect(copyJson(JSON.stringify(value))).toBe(copyText(JSON.stringify(value)));
+    }
+  });
+});
 
 describe('bulk inserts (COPY on a PostgreSQL server, unnest on PGlite)', () => {
   let handle: DbHandle;

@@ -38,16 +38,46 @@ export async function copyClient(db: Kysely<any>): Promise<pg.Client | null> {
   return id ? (clients.get(id) ?? null) : null;
 }
 
+// Most values need no escape: `includes` scans a string several times faster than a regular
+// expression, and a value without special characters is returned as it is (no new string).
+const needsCopyEscape = (value: string) => value.includes('\\') || value.includes('\n') || value.includes('\r') || value.includes('\t');
+const copyEscapes = /[\\\n\r\t]/g;
+const copyEscape = (c: string) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t');
+
 /** One value in COPY's text format: backslash escapes, `\N` for null. */
 export function copyText(value: string | null): string {
   if (value === null) return '\\N';
-  if (!/[\\\n\r\t]/.test(value)) return value;
-  return value.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+  return needsCopyEscape(value) ? value.replace(copyEscapes, copyEscape) : value;
+}
+
+/**
+ * JSON text (from JSON.stringify) in COPY's text format: JSON never holds a raw newline, carriage
+ * return or tab (they are escaped inside strings), so only backslashes need doubling.
+ */
+export function copyJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
 }
 
 /** A text[] value as a PostgreSQL array literal (every element quoted). */
 export function arrayLiteral(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+  let literal = '{';
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    literal += `${i ? ',' : ''}"${value.includes('\\') || value.includes('"') ? value.replace(/[\\"]/g, '\\$&') : value}"`;
+  }
+  return `${literal}}`;
+}
+
+/** A text[] value as an array literal in COPY's text format (`copyText(arrayLiteral(values))`). */
+export function copyArray(values: readonly string[]): string {
+  let literal = '{';
+  let plain = true;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (plain && (needsCopyEscape(value) || value.includes('"'))) plain = false;
+    literal += i ? `,"${value}"` : `"${value}"`;
+  }
+  return plain ? `${literal}}` : copyText(arrayLiteral(values));
 }
 
 /** Streams `lines` (each a row in COPY text format, ending with a newline) into `table` through `client`. */

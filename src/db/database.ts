@@ -61,7 +61,8 @@ export interface LieuVersionsTable {
   action: 'create' | 'update' | 'unpublish' | 'republish';
   actor_kind: 'source' | 'account' | 'cli' | 'system';
   actor_id: string | null;
-  changes: ColumnType<Record<string, { from: unknown; to: unknown }>, string, string>;
+  /** Null for a creation (since migration 0022): derived from the snapshot when read (versionChanges). */
+  changes: ColumnType<Record<string, { from: unknown; to: unknown }> | null, string | null, string | null>;
   snapshot: ColumnType<Record<string, unknown>, string, string>;
   reason: ColumnType<string | null, string | null | undefined, string | null>;
 }

@@ -149,7 +149,7 @@ describe('import conflicts with a manager’s edit', () => {
     expect(lieu.horaires).toBe('Mo-Sa 07:30-12:00');
     const latest = await handle.db.selectFrom('lieu_versions').selectAll().where('lieu_id', '=', lieuId).orderBy('version', 'desc').executeTakeFirstOrThrow();
     expect(latest).toMatchObject({ actor_kind: 'account', actor_id: manager.id });
-    expect(Object.keys(latest.changes)).toContain('horaires');
+    expect(Object.keys(latest.changes ?? {})).toContain('horaires');
     expect((await rows()).map((r) => [r.status, r.resolution])).toEqual([
       ['resolved', 'kept'],
       ['resolved', 'taken'],

@@ -7,8 +7,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, LieuRow } from '../../db/database.ts';
 import { LIEUX_CHANGED_CHANNEL } from '../lieux/lieux.repository.ts';
 import { toApiV1 } from '../lieux/lieux.schema.ts';
-import { diff, emptyRecord, recordOf } from '../lieux/lieux.use-cases.ts';
-import { arrayLiteral, copyClient, copyInto, copyText } from '../../db/copy-from.ts';
+import { copyArray, copyClient, copyInto, copyJson, copyText } from '../../db/copy-from.ts';
 
 type Db = Kysely<Database>;
 
@@ -21,6 +20,8 @@ export interface Column<Row> {
   value: (row: Row) => unknown;
   /** Same value on every row of the run (source, run, time): sent once, not as an array. */
   constant?: boolean;
+  /** A jsonb column whose values are strings from JSON.stringify (no raw newline or tab): COPY only doubles their backslashes. */
+  stringified?: boolean;
 }
 
 // A list cell travels as one string joined by the ASCII unit separator (never in the data),
@@ -64,15 +65,44 @@ function unnestSelect<Row>(columns: Column<Row>[], rows: readonly Row[], ordered
 /** One value in COPY's text format (see unnest's `element` for the same rules). */
 function copyValue(kind: ColumnKind, value: unknown): string {
   if (value === null || value === undefined) return kind === 'text[]' ? '{}' : '\\N';
-  if (kind === 'text[]') return copyText(arrayLiteral(value as string[]));
-  if (kind === 'jsonb') return copyText(typeof value === 'string' ? value : JSON.stringify(value));
-  if (kind === 'timestamptz') return value instanceof Date ? value.toISOString() : copyText(String(value));
-  if (kind === 'bool') return value ? 't' : 'f';
-  return copyText(String(value));
+  switch (kind) {
+    case 'text[]':
+      return copyArray(value as string[]);
+    case 'jsonb':
+      // JSON.stringify's text holds no raw newline or tab: only backslashes to double.
+      return typeof value === 'string' ? copyText(value) : copyJson(JSON.stringify(value));
+    case 'timestamptz':
+      return value instanceof Date ? value.toISOString() : copyText(String(value));
+    case 'bool':
+      return value ? 't' : 'f';
+    case 'int4':
+    case 'float8':
+      return typeof value === 'number' ? String(value) : copyText(String(value));
+    default:
+      return copyText(typeof value === 'string' ? value : String(value));
+  }
 }
 
+/**
+ * Rows in COPY's text format, one string per row built by appending (no array and join per
+ * row); a constant column is encoded once for the whole run.
+ */
 function* copyLines<Row>(columns: Column<Row>[], rows: readonly Row[]): Generator<string> {
-  for (const row of rows) yield `${columns.map((c) => copyValue(c.kind, c.value(row))).join('\t')}\n`;
+  if (rows.length === 0) return;
+  const fixed = columns.map((c) => (c.constant ? copyValue(c.kind, c.value(rows[0]!)) : null));
+  const encode = (column: Column<Row>, row: Row): string => {
+    const value = column.value(row);
+    return column.stringified && typeof value === 'string' ? copyJson(value) : copyValue(column.kind, value);
+  };
+  const last = columns.length - 1;
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i <= last; i++) {
+      line += fixed[i] ?? encode(columns[i]!, row);
+      line += i === last ? '\n' : '\t';
+    }
+    yield line;
+  }
 }
 
 /**
@@ -150,7 +180,7 @@ export interface VersionWrite {
   /** The place after this change (the snapshot is made from it, chunk by chunk, to spare memory). */
   row: LieuRow;
   action: 'create' | 'update' | 'unpublish' | 'republish';
-  /** Null for a creation: every field given, derived from the row when written (not held in memory meanwhile). */
+  /** Null for a creation: stored null, derived from the snapshot when read (versionChanges). */
   changes: Record<string, { from: unknown; to: unknown }> | null;
   reason: string | null;
 }
@@ -163,7 +193,7 @@ export async function insertVersions(db: Db, versions: readonly VersionWrite[], 
     { name: 'action', kind: 'text', value: (v) => v.action },
     { name: 'actor_kind', kind: 'text', value: () => actor.kind, constant: true },
     { name: 'actor_id', kind: 'text', value: () => actor.id, constant: true },
-    { name: 'changes', kind: 'jsonb', value: (v) => v.changes ?? diff(emptyRecord(), recordOf(v.row)) },
+    { name: 'changes', kind: 'jsonb', value: (v) => v.changes },
     { name: 'snapshot', kind: 'jsonb', value: (v) => toApiV1(v.row) },
     { name: 'reason', kind: 'text', value: (v) => v.reason },
   ];
@@ -236,6 +266,7 @@ export async function upsertLinks(db: Db, sourceId: string, links: readonly Link
 export interface ImportRowWrite {
   external_id: string;
   content_hash: string;
+  /** The raw row, or its text from JSON.stringify (as the plan gives it). */
   raw: unknown;
   lieu_id: string | null;
 }
@@ -246,7 +277,7 @@ export async function upsertImportRows(db: Db, sourceId: string, runId: string, 
     { name: 'source_id', kind: 'uuid', value: () => sourceId, constant: true },
     { name: 'external_id', kind: 'text', value: (r) => r.external_id },
     { name: 'content_hash', kind: 'text', value: (r) => r.content_hash },
-    { name: 'raw', kind: 'jsonb', value: (r) => r.raw },
+    { name: 'raw', kind: 'jsonb', value: (r) => r.raw, stringified: true },
     { name: 'lieu_id', kind: 'uuid', value: (r) => r.lieu_id },
     { name: 'last_run_id', kind: 'uuid', value: () => runId, constant: true },
   ];

@@ -6,7 +6,8 @@ import { createTestDatabase } from '../../../test/helpers/db.ts';
 import type { DbHandle } from '../../db/kysely.ts';
 import { createTerritories } from '../territories/territories.use-cases.ts';
 import { addSource } from '../sources/sources.use-cases.ts';
-import { updateLieu } from '../lieux/lieux.use-cases.ts';
+import { createLieu, updateLieu } from '../lieux/lieux.use-cases.ts';
+import { loadMergeState } from './imports.merge.repository.ts';
 import { runImport, type ImportDeps } from './imports.use-cases.ts';
 
 const territories = createTerritories({ referenceDir: path.resolve('../shared/data') });
@@ -75,5 +76,18 @@ describe('import conflicts with an account edit', () => {
       ['resolved', 'Mo-Sa 08:00-12:00'],
       ['open', 'Mo-Sa 07:00-12:00'],
     ]);
+  });
+});
+
+describe('a place created by an account', () => {
+  it('counts the fields it gave as the account’s, from its creation (changes derived from the snapshot)', async () => {
+    const account = { kind: 'account' as const, id: '5d0c6a1e-2f3b-4c8d-9e0f-1a2b3c4d5e6f' };
+    const record = { pivot: '21390198000024', nom: 'Espace numérique de Dole', commune: 'Dole', code_postal: '39100', adresse: '5 rue des Arènes', date_maj: '2026-02-01', horaires: 'Tu-Sa 14:00-18:00' };
+    const lieu = await createLieu(deps, record, account);
+    const version = await handle.db.selectFrom('lieu_versions').select('changes').where('lieu_id', '=', lieu.id).executeTakeFirstOrThrow();
+    expect(version.changes).toBeNull();
+    const state = await loadMergeState(handle.db, lieu.id);
+    expect(state!.contributions.horaires).toEqual([expect.objectContaining({ origin: account, value: 'Tu-Sa 14:00-18:00' })]);
+    expect(state!.contributions.nom).toEqual([expect.objectContaining({ origin: account, value: 'Espace numérique de Dole' })]);
   });
 });

@@ -2,12 +2,13 @@
 // last value per field) and stores the result of imports.merge.ts. Only source contributions
 // are stored: account contributions are read from the history (lieu_versions written by an
 // account), registry ones are the values nobody else explains, so neither can go stale.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, LieuRow } from '../../db/database.ts';
 import { isEmptyValue, mergeFields, type Contribution, type MergeField, type MergeResult, type MergeState, type MergeValue, type Origin } from './imports.merge.ts';
 import './imports.merge.tables.ts';
 import './imports.tables.ts';
 import { replaceProvenance } from './imports.provenance.ts';
+import { versionChanges } from '../lieux/lieux.use-cases.ts';
 
 type Db = Kysely<Database>;
 
@@ -27,14 +28,15 @@ export async function loadMergeStates(db: Db, rows: readonly LieuRow[]): Promise
   const ids = rows.map((r) => r.id);
   const stored: { lieu_id: string; field: string; contributor: string; source_id: string | null; value: unknown; given_at: Date }[] = [];
   const legacy: { lieu_id: string; field: string; source_id: string; updated_at: Date }[] = [];
-  const edits: { lieu_id: string; actor_id: string | null; changed_at: Date; changes: unknown }[] = [];
+  const edits: { lieu_id: string; actor_id: string | null; changed_at: Date; changes: unknown; snapshot: unknown }[] = [];
   for (const part of chunks(ids)) {
     stored.push(...(await db.selectFrom('lieu_field_contributions').select(['lieu_id', 'field', 'contributor', 'source_id', 'value', 'given_at']).where('lieu_id', 'in', part).execute()));
     legacy.push(...(await db.selectFrom('lieu_field_provenance').select(['lieu_id', 'field', 'source_id', 'updated_at']).where('lieu_id', 'in', part).execute()));
     edits.push(
       ...(await db
         .selectFrom('lieu_versions')
-        .select(['lieu_id', 'actor_id', 'changed_at', 'changes'])
+        // The snapshot only where the changes are derived from it (a creation's are not stored).
+        .select(['lieu_id', 'actor_id', 'changed_at', 'changes', sql<unknown>`CASE WHEN changes IS NULL THEN snapshot END`.as('snapshot')])
         .where('lieu_id', 'in', part)
         .where('actor_kind', '=', 'account')
         // Merges and splits, even by an account, only move other contributors' values: they
@@ -77,7 +79,7 @@ export async function loadMergeStates(db: Db, rows: readonly LieuRow[]): Promise
   for (const e of edits) {
     const state = states.get(e.lieu_id);
     if (!state || !e.actor_id) continue;
-    const changes = (typeof e.changes === 'string' ? JSON.parse(e.changes) : e.changes) as Record<string, { to: unknown }>;
+    const changes = versionChanges(e);
     for (const [field, change] of Object.entries(changes)) {
       if (!fieldSet.has(field) || field === 'date_maj') continue;
       // A commune centre derived by validation is nobody's position.

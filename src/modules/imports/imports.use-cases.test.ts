@@ -7,7 +7,7 @@ import type { DbHandle } from '../../db/kysely.ts';
 import { createTerritories } from '../territories/territories.use-cases.ts';
 import { addSource } from '../sources/sources.use-cases.ts';
 import { ImportFileError } from './imports.errors.ts';
-import { updateLieu } from '../lieux/lieux.use-cases.ts';
+import { diff, emptyRecord, listLieuVersions, recordOf, updateLieu } from '../lieux/lieux.use-cases.ts';
 import { importErrorsCsv, runImport, type ImportDeps } from './imports.use-cases.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/imports');
@@ -117,7 +117,12 @@ describe('runImport lifecycle', () => {
     expect(a).toMatchObject({ nom: 'Médiathèque Jean-Jaurès', code_departement: '58', status: 'published', removed_at: null });
     const versions = await handle.db.selectFrom('lieu_versions').selectAll().where('lieu_id', '=', a.id).execute();
     expect(versions).toHaveLength(1);
-    expect(versions[0]).toMatchObject({ action: 'create', actor_kind: 'source' });
+    expect(versions[0]).toMatchObject({ action: 'create', actor_kind: 'source', changes: null });
+    // Derived from the snapshot when read: every field given, from empty.
+    const row = await handle.db.selectFrom('lieux').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
+    const [history] = await listLieuVersions(deps, a.id);
+    expect(history!.changes).toEqual(diff(emptyRecord(), recordOf(row)));
+    expect(history!.changes.nom).toEqual({ from: null, to: 'Médiathèque Jean-Jaurès' });
     const provenance = await handle.db.selectFrom('lieu_field_provenance').select('field').where('lieu_id', '=', a.id).orderBy('field').execute();
     expect(provenance.map((p) => p.field)).toEqual(expect.arrayContaining(['nom', 'pivot', 'services', 'latitude', 'date_maj']));
     expect(provenance.map((p) => p.field)).not.toContain('telephone'); // not given by the source
@@ -164,7 +169,7 @@ describe('runImport lifecycle', () => {
     expect(c.removed_at).not.toBeNull();
     const versions = await handle.db.selectFrom('lieu_versions').select(['action', 'changes']).where('lieu_id', '=', b.id).orderBy('version').execute();
     expect(versions.map((v) => v.action)).toEqual(['create', 'update']);
-    expect(Object.keys(versions[1]!.changes)).toEqual(['services']);
+    expect(Object.keys(versions[1]!.changes ?? {})).toEqual(['services']);
   });
 
   it('unpublishes a place no source has listed for the grace period, and keeps its history', async () => {

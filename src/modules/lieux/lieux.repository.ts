@@ -34,7 +34,8 @@ export interface NewLieuVersion {
   action: LieuVersionsTable['action'];
   actor_kind: LieuVersionsTable['actor_kind'];
   actor_id: string | null;
-  changes: Record<string, { from: unknown; to: unknown }>;
+  /** Null for a creation: its changes are derived from the snapshot when read. */
+  changes: Record<string, { from: unknown; to: unknown }> | null;
   snapshot: Record<string, unknown>;
   reason?: string | null;
 }
@@ -45,7 +46,7 @@ export async function insertLieuVersion(db: Db, version: NewLieuVersion): Promis
     .values({
       ...version,
       reason: version.reason ?? null,
-      changes: JSON.stringify(version.changes),
+      changes: version.changes === null ? null : JSON.stringify(version.changes),
       snapshot: JSON.stringify(version.snapshot),
     })
     .execute();

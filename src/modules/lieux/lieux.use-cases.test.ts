@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
 import type { DbHandle } from '../../db/kysely.ts';
@@ -8,10 +9,13 @@ import { createTerritories } from '../territories/territories.use-cases.ts';
 import {
   createLieu,
   createLieux,
+  diff,
+  emptyRecord,
   getLieu,
   getPublishedLieu,
   listLieuVersions,
   LieuxBatchValidationError,
+  recordOf,
   republishLieu,
   unpublishLieu,
   updateLieu,
@@ -78,6 +82,15 @@ describe('lieux use cases', () => {
     expect(version!.changes.nom).toEqual({ from: null, to: 'Espace numérique Péclet' });
     expect(version!.changes.complement_adresse).toBeUndefined();
     expect(version!.snapshot).toMatchObject({ id: lieu.id, nom: 'Espace numérique Péclet' });
+    // A creation's changes are not stored (migration 0022) but derived from the snapshot: the
+    // same fields, values and order as the changes stored before, read back from jsonb.
+    const stored = await handle.db.selectFrom('lieu_versions').select('changes').where('lieu_id', '=', lieu.id).executeTakeFirstOrThrow();
+    expect(stored.changes).toBeNull();
+    const before = diff(emptyRecord(), recordOf(row));
+    const asStored = (await sql<{ c: Record<string, unknown> }>`SELECT ${JSON.stringify(before)}::jsonb AS c`.execute(handle.db)).rows[0]!.c;
+    expect(Object.keys(before).length).toBeGreaterThan(10);
+    expect(version!.changes).toEqual(before);
+    expect(JSON.stringify(version!.changes)).toBe(JSON.stringify(asStored));
 
     const change = await handle.db.selectFrom('lieu_changes').selectAll().where('lieu_id', '=', lieu.id).executeTakeFirstOrThrow();
     expect(change.kind).toBe('added');

@@ -119,8 +119,8 @@ async function insertAll(deps: LieuxDeps, values: LieuValue[], actor: Actor): Pr
       };
       const inserted = await repo.insertLieu(trx, row);
       const lieu = toApiV1(inserted);
-      const changes = diff(emptyRecord(), recordOf(value));
-      await repo.insertLieuVersion(trx, versionRow(inserted, 'create', actor, changes, now));
+      // A creation's changes are not stored: versionChanges derives them from the snapshot.
+      await repo.insertLieuVersion(trx, versionRow(inserted, 'create', actor, null, now));
       await repo.recordLieuChange(trx, { lieu_id: inserted.id, kind: 'added', changed_at: now });
       created.push(lieu);
     }
@@ -219,7 +219,7 @@ export async function listLieuVersions(deps: Pick<LieuxDeps, 'db'>, id: string):
     action: row.action,
     actor_kind: row.actor_kind,
     actor_id: row.actor_id,
-    changes: row.changes,
+    changes: versionChanges(row),
     reason: row.reason,
     snapshot: row.snapshot,
   }));
@@ -249,9 +249,37 @@ export function emptyRecord(): Record<string, unknown> {
   return Object.fromEntries(RECORD_FIELDS.map((field) => [field, isArrayField(field) ? [] : field === 'position_approximate' ? false : null]));
 }
 
+/** `{ field: { from, to } }` as lieu_versions stores it. */
+export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
+
+// The order in which PostgreSQL gives back the keys of a stored jsonb object (shorter first,
+// then bytewise): derived changes are listed as stored ones were.
+const JSONB_KEY_ORDER = [...RECORD_FIELDS].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * The changes of a stored version, for every reader of the history. A creation's are not
+ * stored (NULL since migration 0022): they are every field of its snapshot, from its empty
+ * value (what `diff(emptyRecord(), recordOf(row))` gave when they were stored), keys and
+ * `{ to, from }` in the order a stored jsonb value reads back, so readers see the same.
+ */
+export function versionChanges(version: { changes: unknown; snapshot: unknown }): FieldChanges {
+  const stored = typeof version.changes === 'string' ? JSON.parse(version.changes) : version.changes;
+  if (stored !== null && stored !== undefined) return stored as FieldChanges;
+  const snapshot = (typeof version.snapshot === 'string' ? JSON.parse(version.snapshot) : version.snapshot) as Record<string, unknown>;
+  const after = recordOf(snapshot as unknown as LieuRow) as Record<string, unknown>;
+  const empty = emptyRecord();
+  const changes: FieldChanges = {};
+  for (const field of JSONB_KEY_ORDER) {
+    const from = empty[field] ?? null;
+    const to = after[field] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { to, from };
+  }
+  return changes;
+}
+
 export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const field of RECORD_FIELDS) {
+  for (const field of JSONB_KEY_ORDER) {
     const from = before[field] ?? null;
     const to = after[field] ?? null;
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
@@ -263,7 +291,7 @@ function versionRow(
   row: LieuRow,
   action: LieuVersion['action'],
   actor: Actor,
-  changes: Record<string, { from: unknown; to: unknown }>,
+  changes: FieldChanges | null,
   now: Date,
 ): repo.NewLieuVersion {
   return {

@@ -186,6 +186,8 @@ describe('history and revert pages', () => {
     expect(page.body).toContain(`Compte gestionnaire de lieu n° ${manager.id.slice(0, 8)}`);
     expect(page.body).toContain('Ligne de commande');
     expect(page.body).toContain('+33472999999');
+    expect(page.body).toContain('Champs modifiés par la version 1'); // a creation lists its fields (derived from its snapshot)
+    expect((await getLieuHistory(mod, moderator.principal, lieu.id)).versions.at(-1)!.changes).toContainEqual({ field: 'nom', from: null, to: lieu.nom });
     expect(page.body).not.toContain(manager.email);
     expect(page.body).toContain(`href="/moderation/lieux/${lieu.id}/historique/1"`);
     expect((await get(`/moderation/lieux/${lieu.id}/historique`, manager)).statusCode).toBe(403);

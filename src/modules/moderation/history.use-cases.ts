@@ -12,7 +12,7 @@ import type { Role } from '../accounts/accounts.tables.ts';
 import { auditedWrite } from '../audit/audit.use-cases.ts';
 import { toApiV1, type Lieu } from '../lieux/lieux.schema.ts';
 import * as lieuxRepo from '../lieux/lieux.repository.ts';
-import { updateLieu, type LieuVersion } from '../lieux/lieux.use-cases.ts';
+import { updateLieu, versionChanges, type LieuVersion } from '../lieux/lieux.use-cases.ts';
 import { mergeFields } from '../imports/imports.merge.ts';
 import '../imports/imports.tables.ts';
 import '../imports/imports.merge.tables.ts';
@@ -116,8 +116,11 @@ async function actorLabels(db: Kysely<Database>, rows: { actor_kind: string; act
   };
 }
 
-function entryOf(row: { version: number; changed_at: Date; action: LieuVersion['action']; reason: string | null; changes: unknown; actor_kind: string; actor_id: string | null }, label: (r: typeof row) => string): HistoryEntry {
-  const changes = parse<Record<string, { from: unknown; to: unknown }>>(row.changes) ?? {};
+function entryOf(
+  row: { version: number; changed_at: Date; action: LieuVersion['action']; reason: string | null; changes: unknown; snapshot: unknown; actor_kind: string; actor_id: string | null },
+  label: (r: typeof row) => string,
+): HistoryEntry {
+  const changes = versionChanges(row);
   return {
     version: row.version,
     changed_at: new Date(row.changed_at).toISOString(),
