@@ -79,20 +79,23 @@ export function validateLieu(
       fail(field, `Le champ « ${field} » doit être un texte.`, value);
       return null;
     }
-    const trimmed = value.replace(/\s+/g, ' ').trim();
+    const trimmed = collapseSpaces(value);
     return trimmed === '' ? null : trimmed;
   };
 
   const list = (field: MultiValuedField): string[] => {
     const value = raw[field];
     if (value === undefined || value === null) return [];
+    if (typeof value === 'string' && !value.includes('|')) {
+      const single = collapseSpaces(value);
+      return single === '' ? [] : [single];
+    }
     const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split('|') : null;
     if (!items || items.some((item) => typeof item !== 'string')) {
       fail(field, `Le champ « ${field} » doit être une liste de textes ou un texte aux valeurs séparées par « | ».`, value);
       return [];
     }
-    const cleaned = (items as string[]).map((item) => item.replace(/\s+/g, ' ').trim()).filter((item) => item !== '');
-    return [...new Set(cleaned)];
+    return distinctNonBlank(items as string[]);
   };
 
   const value: Record<string, unknown> = {};
@@ -144,7 +147,8 @@ export function validateLieu(
   }
 
   const resume = text('presentation_resume');
-  if (resume !== null && [...resume].length > 280) {
+  // Characters, not UTF-16 units: counted only when the text may be too long.
+  if (resume !== null && resume.length > 280 && [...resume].length > 280) {
     fail('presentation_resume', `Le résumé de présentation dépasse 280 caractères (${[...resume].length}) : raccourcissez-le et mettez le reste dans « presentation_detail ».`);
   }
   value.presentation_resume = resume;
@@ -234,6 +238,25 @@ export function validateLieu(
   return { ok: true, value: value as LieuValue };
 }
 
+/** Runs of white space as one space, trimmed (`value.replace(/\s+/g, ' ').trim()`, without the copy when already clean). */
+function collapseSpaces(value: string): string {
+  return (UNCLEAN_SPACES.test(value) ? value.replace(/\s+/g, ' ') : value).trim();
+}
+
+/** White space other than a single space: a space-like character (tab, no-break space…) or two in a row. */
+const UNCLEAN_SPACES = /[^\S ]|\s\s/;
+
+/** Items with spaces collapsed, blanks removed, each value once, in order. */
+function distinctNonBlank(items: readonly string[]): string[] {
+  if (items.length > 16) return [...new Set(items.map(collapseSpaces).filter((item) => item !== ''))];
+  const result: string[] = [];
+  for (const item of items) {
+    const cleaned = collapseSpaces(item);
+    if (cleaned !== '' && !result.includes(cleaned)) result.push(cleaned);
+  }
+  return result;
+}
+
 /** True for the standard fields that hold several values. */
 export function isMultiValuedField(field: string): field is MultiValuedField {
   return MULTI.has(field);
@@ -288,9 +311,11 @@ function matchEnumeration(field: EnumeratedField, items: string[], fail: Fail): 
   return result;
 }
 
+const EMAIL_SEPARATOR = /[;,\s]/;
+
 function normalizeEmails(raw: unknown, items: string[], fail: Fail): string[] {
   // People separate addresses with ";" or "," too; neither can appear in a usable address.
-  const split = typeof raw === 'string' || Array.isArray(raw) ? items.flatMap((item) => item.split(/[;,\s]+/)) : items;
+  const split = typeof raw === 'string' || Array.isArray(raw) ? items.flatMap((item) => (EMAIL_SEPARATOR.test(item) ? item.split(/[;,\s]+/) : item)) : items;
   const result: string[] = [];
   for (const item of split) {
     const email = item.trim().replace(/^mailto:/i, '').toLowerCase();
