@@ -33,6 +33,12 @@ const CODE_INSEE_PATTERN = /^([013-9]\d|2[AB1-9])\d{3}$/;
 const DERIVED = new Set(['code_epci', 'code_departement', 'code_region', 'position_approximate']);
 const KNOWN = new Set<string>(standardFields);
 const MULTI = new Set<string>(multiValuedFields);
+const BOOKKEEPING = new Set(['status', 'created_at', 'updated_at']);
+const NO_FIELDS: ReadonlySet<string> = new Set();
+const NAME_FIELDS = ['nom', 'commune', 'adresse'] as const;
+const FREE_TEXT_FIELDS = ['complement_adresse', 'presentation_detail', 'source', 'structure_parente'] as const;
+const URL_FIELDS = ['fiche_acces_libre', 'prise_rdv'] as const;
+const COMMUNE_FIELDS = new Set(['commune', 'code_postal', 'code_insee']);
 
 // Typology codes legacy sources still send.
 const TYPOLOGIE_ALIASES: Record<string, string> = { PE: 'FT' };
@@ -65,7 +71,7 @@ export function validateLieu(
   for (const key of Object.keys(raw)) {
     if (KNOWN.has(key)) continue;
     if (DERIVED.has(key)) continue; // recomputed from the commune; a round-tripped export may carry them
-    if (['status', 'created_at', 'updated_at'].includes(key)) continue;
+    if (BOOKKEEPING.has(key)) continue;
     if (!options.ignoreUnknownFields) {
       fail(key, `Le champ « ${key} » n’existe pas dans le standard national des lieux de médiation numérique.`);
     }
@@ -111,7 +117,7 @@ export function validateLieu(
     const present = raw[field] !== undefined && raw[field] !== null && String(raw[field]).trim() !== '';
     if (!present) fail(field, `Le champ « ${field} » est obligatoire dans le standard.`);
   }
-  const missing = new Set(errors.map((e) => e.field));
+  const missing: ReadonlySet<string> = errors.length === 0 ? NO_FIELDS : new Set(errors.map((e) => e.field));
 
   const pivot = text('pivot');
   if (pivot !== null) {
@@ -120,7 +126,7 @@ export function validateLieu(
     else fail('pivot', `Le pivot « ${pivot} » doit être un SIRET (14 chiffres), un RNA (W suivi de 9 chiffres) ou un RIDET : 9 à 14 lettres ou chiffres.`, pivot);
   }
 
-  for (const field of ['nom', 'commune', 'adresse'] as const) {
+  for (const field of NAME_FIELDS) {
     const v = text(field);
     if (v !== null) value[field] = v;
   }
@@ -142,7 +148,7 @@ export function validateLieu(
     else fail('code_insee', `Le code INSEE « ${codeInsee} » n’est pas valide : 5 caractères, ex. 75056, 2A004, 97105.`, codeInsee);
   }
 
-  for (const field of ['complement_adresse', 'presentation_detail', 'source', 'structure_parente'] as const) {
+  for (const field of FREE_TEXT_FIELDS) {
     value[field] = text(field);
   }
 
@@ -183,13 +189,13 @@ export function validateLieu(
     }
   }
 
-  for (const field of ['fiche_acces_libre', 'prise_rdv'] as const) {
+  for (const field of URL_FIELDS) {
     const url = text(field);
     value[field] = url === null ? null : normalizeUrl(field, url, fail);
   }
 
   // Territory: resolve the commune only from inputs that passed their own checks.
-  const communeFieldsOk = !errors.some((e) => ['commune', 'code_postal', 'code_insee'].includes(e.field));
+  const communeFieldsOk = !errors.some((e) => COMMUNE_FIELDS.has(e.field));
   value.code_epci = null;
   value.code_departement = null;
   value.code_region = null;
@@ -338,7 +344,20 @@ function normalizeUrl(field: string, raw: string, fail: Fail): string | null {
   return null;
 }
 
+/** Dates repeat from row to row in a file: each spelling is read once (bounded). */
+const dateCache = new Map<string, string | null>();
+
 function normalizeDate(value: string): string | null {
+  let iso = dateCache.get(value);
+  if (iso === undefined) {
+    iso = readDate(value);
+    if (dateCache.size >= 10_000) dateCache.clear();
+    dateCache.set(value, iso);
+  }
+  return iso;
+}
+
+function readDate(value: string): string | null {
   let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   let year: number, month: number, day: number;
   if (match) {
