@@ -45,6 +45,14 @@ export type GeocodedPosition =
  */
 export function checkPosition(lieu: RawLieu, territories: Territories, row: number, geocoded?: GeocodedPosition): { lieu: RawLieu; warnings: RowError[] } {
   const found = geocoded?.status === 'found' ? geocoded : null;
+  const latitude = number(lieu.latitude);
+  const longitude = number(lieu.longitude);
+  // The usual case, a point near its commune centre (or no centre known): kept as is, with nothing built for the other cases.
+  if (latitude !== null && longitude !== null && latitude !== 0) {
+    const resolution = territories.resolveCommune({ code_insee: lieu.code_insee as string, code_postal: lieu.code_postal as string, commune: lieu.commune as string });
+    const centre = resolution.ok ? resolution.commune.centre : null;
+    if (!centre || distanceKm({ latitude, longitude }, centre) <= maxDistanceFromCommuneKm) return { lieu, warnings: [] };
+  }
   const consequence = found
     ? `le lieu est placé à l’adresse retrouvée dans la Base Adresse Nationale (« ${found.label} »).`
     : 'le lieu est placé au centre de sa commune (position approximative).';
@@ -54,8 +62,6 @@ export function checkPosition(lieu: RawLieu, territories: Territories, row: numb
     if (geocoded?.status === 'refused') return { lieu: checked.lieu, warnings: [...checked.warnings, { row, field: 'adresse', value: String(lieu.adresse ?? ''), message: geocoded.message }] };
     return checked;
   };
-  const latitude = number(lieu.latitude);
-  const longitude = number(lieu.longitude);
   if (latitude === null || longitude === null) return withGeocoding({ lieu, warnings: [] });
   const value = `${lieu.latitude}, ${lieu.longitude}`;
   const drop = (message: string) => {

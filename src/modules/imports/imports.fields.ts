@@ -41,8 +41,19 @@ export interface SourceRecord {
 
 /** Splits a multi-value cell; arrays are kept; blanks removed; duplicates kept once. */
 export function splitValues(value: unknown, separator: string | RegExp): string[] {
+  if (typeof value === 'string' && typeof separator === 'string' && separator !== '' && !value.includes(separator)) {
+    // One value, the usual case: no array, set or copy to make.
+    const single = value.trim();
+    return single === '' ? [] : [single];
+  }
   const parts = Array.isArray(value) ? value.map(scalarText) : scalarText(value).split(separator);
-  return [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ''))];
+  if (parts.length > 16) return [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ''))];
+  const values: string[] = [];
+  for (const part of parts) {
+    const trimmed = part.trim();
+    if (trimmed !== '' && !values.includes(trimmed)) values.push(trimmed);
+  }
+  return values;
 }
 
 /** A cell as text: numbers and booleans as written, null/undefined as ''. */
@@ -57,10 +68,13 @@ export function scalarText(value: unknown): string {
 export function setField(lieu: RawLieu, field: StandardField, value: unknown, separator: string | RegExp = '|'): void {
   if (multiValueFields.has(field)) {
     const values = splitValues(value, separator);
-    if (values.length > 0) lieu[field] = [...new Set([...((lieu[field] as string[] | undefined) ?? []), ...values])];
+    if (values.length > 0) {
+      const current = lieu[field] as string[] | undefined;
+      lieu[field] = current === undefined ? values : [...new Set([...current, ...values])];
+    }
     return;
   }
-  const text = (Array.isArray(value) ? value.map(scalarText).join(', ') : scalarText(value)).trim();
+  const text = (typeof value === 'string' ? value : Array.isArray(value) ? value.map(scalarText).join(', ') : scalarText(value)).trim();
   if (text !== '') lieu[field] = text;
 }
 

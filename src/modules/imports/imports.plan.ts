@@ -9,7 +9,7 @@
 //     write: places, versions, change-log entries, links, provenance, contributions, raw rows.
 // The rules are those of the lieux use cases (history, change log, "nothing changes → nothing
 // written"), applied to whole sets so the SQL stage can write them in bulk.
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { LieuRow } from '../../db/database.ts';
 import { normalizeText, searchKeys } from '../../lib/text.ts';
 import { diff, recordOf } from '../lieux/lieux.use-cases.ts';
@@ -85,13 +85,26 @@ export function contentHash(record: SourceRecord, format: string, source: Source
 /** contentHash from the raw row's JSON: the same text as JSON.stringify([format, mapping, raw]). */
 function hashOfRaw(rawJson: string, format: string, source: Source): string {
   // The mapping and format are part of the content: a new mapping must re-map every row.
-  return createHash('sha256').update(`[${JSON.stringify(format)},${JSON.stringify(source.mapping ?? null)},${rawJson}]`).digest('base64url');
+  return hash('sha256', `${hashPrefix(format, source.mapping ?? null)}${rawJson}]`, 'base64url');
 }
+
+/** `[format,mapping,` as JSON, computed once per run rather than once per row (a mapping can be long). */
+let lastPrefix: { format: string; mapping: unknown; text: string } | undefined;
+function hashPrefix(format: string, mapping: unknown): string {
+  if (lastPrefix?.format !== format || lastPrefix.mapping !== mapping) {
+    lastPrefix = { format, mapping, text: `[${JSON.stringify(format)},${JSON.stringify(mapping)},` };
+  }
+  return lastPrefix.text;
+}
+
+/** Every standard field but `id`, in order, all null. */
+const emptyRecord: Readonly<Record<string, null>> = Object.fromEntries(standardFields.filter((f) => f !== 'id').map((f) => [f, null]));
 
 /** Every standard field, absent ones as null, so an update clears what the source no longer gives. */
 function fullRecord(lieu: RawLieu): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  for (const field of standardFields) if (field !== 'id') record[field] = lieu[field] ?? null;
+  // A copy of the all-null record (one allocation, one shape), then the fields the record has.
+  const record: Record<string, unknown> = { ...emptyRecord };
+  for (const field in lieu) if (Object.hasOwn(emptyRecord, field)) record[field] = lieu[field as keyof RawLieu] ?? null;
   return record;
 }
 

@@ -46,10 +46,148 @@ export function detectDelimiter(text: string): Delimiter {
   return counts[best] > 0 ? best : ',';
 }
 
+/** One record of a delimited text and the line of the file where it starts (the first line is 1). */
+export interface DelimitedRecord {
+  row: number;
+  fields: string[];
+}
+
+/** The header of a delimited text, checked, and its data rows read one at a time. */
+export interface DelimitedTable {
+  headers: string[];
+  originalHeaders: string[];
+  delimiter: Delimiter;
+  /**
+   * Data rows in file order, each a row or a row error (wrong column count); blank lines are
+   * skipped. Throws ImportFileError for a malformed file (unclosed quote…) when reaching it,
+   * and at the end when the file has no data row.
+   */
+  entries: Generator<{ row: TableRow; error?: undefined } | { row?: undefined; error: RowError }, void, undefined>;
+}
+
 export function parseDelimited(text: string, options: { delimiter?: Delimiter } = {}): Table {
-  const body = text.replace(/^\uFEFF/, '');
+  const { body, delimiter } = prepareText(text, options);
+  const records = delimitedRecords(body, delimiter);
+  const header = readHeader(records);
+  if (!header.ok) {
+    // A malformed file is reported before a bad header, as when the whole file was parsed first.
+    while (!records.next().done);
+    throw header.error;
+  }
+  const rows: TableRow[] = [];
+  const errors: RowError[] = [];
+  for (const entry of tableEntries(records, header.headers, delimiter)) {
+    if (entry.row) rows.push(entry.row);
+    else errors.push(entry.error);
+  }
+  return { headers: header.headers, originalHeaders: header.originalHeaders, rows, delimiter, errors };
+}
+
+/**
+ * Streaming form of parseDelimited: the header is read and checked at once, the rows when
+ * iterating `entries`. Same rows, errors and messages; only for a file that has both a bad
+ * header and a malformed later part, the header is reported first (parseDelimited reports the
+ * malformed part, having parsed the whole file).
+ */
+export function openDelimited(text: string, options: { delimiter?: Delimiter } = {}): DelimitedTable {
+  const { body, delimiter } = prepareText(text, options);
+  const records = delimitedRecords(body, delimiter);
+  const header = readHeader(records);
+  if (!header.ok) throw header.error;
+  return { headers: header.headers, originalHeaders: header.originalHeaders, delimiter, entries: tableEntries(records, header.headers, delimiter) };
+}
+
+function prepareText(text: string, options: { delimiter?: Delimiter }): { body: string; delimiter: Delimiter } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new ImportFileError('Le fichier est vide.');
-  const delimiter = options.delimiter ?? detectDelimiter(body);
+  return { body, delimiter: options.delimiter ?? detectDelimiter(body) };
+}
+
+type Header = { ok: true; headers: string[]; originalHeaders: string[] } | { ok: false; error: ImportFileError };
+
+/** Reads records up to the first non-blank one, the header, and checks its names. */
+function readHeader(records: Iterator<DelimitedRecord>): Header {
+  let first: DelimitedRecord | undefined;
+  for (let next = records.next(); !next.done; next = records.next()) {
+    if (!isBlank(next.value.fields)) {
+      first = next.value;
+      break;
+    }
+  }
+  if (!first) return { ok: false, error: new ImportFileError('Le fichier est vide.') };
+  const originalHeaders = first.fields.map((h) => h.trim());
+  const headers = originalHeaders.map(normalizeHeader);
+  const seen = new Set<string>();
+  for (const [i, h] of headers.entries()) {
+    if (h === '') return { ok: false, error: new ImportFileError(`La colonne n° ${i + 1} de la ligne d'en-tête n'a pas de nom.`) };
+    if (seen.has(h)) return { ok: false, error: new ImportFileError(`La colonne « ${originalHeaders[i]} » apparaît deux fois dans l'en-tête.`) };
+    seen.add(h);
+  }
+  return { ok: true, headers, originalHeaders };
+}
+
+function* tableEntries(records: Iterator<DelimitedRecord>, headers: string[], delimiter: Delimiter): DelimitedTable['entries'] {
+  let found = false;
+  const width = headers.length;
+  for (let next = records.next(); !next.done; next = records.next()) {
+    const { row, fields } = next.value;
+    if (isBlank(fields)) continue;
+    found = true;
+    if (fields.length !== width) {
+      yield {
+        error: {
+          row,
+          field: '(ligne)',
+          value: String(fields.length),
+          message: `La ligne compte ${fields.length} colonnes au lieu de ${width} (séparateur « ${describe(delimiter)} »).`,
+        },
+      };
+      continue;
+    }
+    const values: Record<string, string> = {};
+    for (let i = 0; i < width; i++) values[headers[i]!] = fields[i]!;
+    yield { row: { row, values } };
+  }
+  if (!found) throw new ImportFileError("Le fichier ne contient qu'une ligne d'en-tête, sans aucune ligne de données.");
+}
+
+function isBlank(fields: string[]): boolean {
+  for (const v of fields) if (v.trim() !== '') return false;
+  return true;
+}
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/** Parsing stopped on something csv-parse decides (an error, most likely): it parses the text instead. */
+class Unusual extends Error {}
+
+/**
+ * The records of a delimited text (BOM removed), one at a time, with the line each starts on.
+ * RFC 4180 quoting (`""` inside quotes); the line ending is the first one found outside quotes
+ * (CRLF, LF or CR), other line breaks are data. Reads exactly what csv-parse reads with
+ * `{ delimiter, relax_column_count, max_record_size }`: anything unusual (a stray or unclosed
+ * quote, a record near the size limit, NUL characters, unpaired surrogates) is handed to
+ * csv-parse, which either parses it the same way or gives the French error of parseDelimited.
+ */
+export function* delimitedRecords(body: string, delimiter: Delimiter): Generator<DelimitedRecord, void, undefined> {
+  let yielded = 0;
+  let line = 1;
+  if (body.indexOf('\0') === -1 && isWellFormed(body)) {
+    try {
+      for (const record of scanRecords(body, delimiter.charCodeAt(0))) {
+        const row = line;
+        line += record.lines;
+        yielded++;
+        yield { row, fields: record.fields };
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof Unusual)) throw error;
+    }
+  }
+  // csv-parse reads the whole text; the records already given are the same, skip them.
   let parsed: { record: string[]; raw: string }[];
   try {
     parsed = parse(body, {
@@ -63,41 +201,143 @@ export function parseDelimited(text: string, options: { delimiter?: Delimiter } 
   } catch (error) {
     throw csvFileError(error);
   }
-  const first = parsed.find((p) => p.record.some((v) => v.trim() !== ''));
-  if (!first) throw new ImportFileError('Le fichier est vide.');
-  const originalHeaders = first.record.map((h) => h.trim());
-  const headers = originalHeaders.map(normalizeHeader);
-  const seen = new Set<string>();
-  for (const [i, h] of headers.entries()) {
-    if (h === '') throw new ImportFileError(`La colonne n° ${i + 1} de la ligne d'en-tête n'a pas de nom.`);
-    if (seen.has(h)) throw new ImportFileError(`La colonne « ${originalHeaders[i]} » apparaît deux fois dans l'en-tête.`);
-    seen.add(h);
-  }
-  const rows: TableRow[] = [];
-  const errors: RowError[] = [];
-  let line = 1;
-  for (const { raw } of parsed.slice(0, parsed.indexOf(first) + 1)) line += linesSpanned(raw);
-  for (const { record, raw } of parsed.slice(parsed.indexOf(first) + 1)) {
+  line = 1;
+  for (const [i, { record, raw }] of parsed.entries()) {
     const row = line;
     line += linesSpanned(raw);
-    if (record.every((v) => v.trim() === '')) continue;
-    if (record.length !== headers.length) {
-      errors.push({
-        row,
-        field: '(ligne)',
-        value: String(record.length),
-        message: `La ligne compte ${record.length} colonnes au lieu de ${headers.length} (séparateur « ${describe(delimiter)} »).`,
-      });
-      continue;
+    if (i >= yielded) yield { row, fields: record };
+  }
+}
+
+/** No unpaired surrogate (String.prototype.isWellFormed, Node 20; not in the compiler's lib yet). */
+function isWellFormed(text: string): boolean {
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** Longest record (in UTF-16 units) that cannot exceed maxRecordBytes once encoded in UTF-8. */
+const safeRecordLength = Math.floor(maxRecordBytes / 3);
+
+function* scanRecords(s: string, delimiter: number): Generator<{ fields: string[]; lines: number }, void, undefined> {
+  const n = s.length;
+  // Line ending: 0 not known yet, else LF, CR or CR + LF (CR * 256 + LF).
+  let ending = 0;
+  let pos = 0;
+  /** Length of the line ending at `at` (0 if none), learning it from the first one met. */
+  const endingAt = (at: number): number => {
+    const c = s.charCodeAt(at);
+    if (c !== LF && c !== CR) return 0;
+    if (ending === 0) ending = c === CR && s.charCodeAt(at + 1) === LF ? CR * 256 + LF : c;
+    if (ending === c) return 1;
+    return ending === CR * 256 + LF && c === CR && s.charCodeAt(at + 1) === LF ? 2 : 0;
+  };
+  while (pos < n) {
+    const start = pos;
+    const fields: string[] = [];
+    let breaks = false; // a line break inside the record (quoted, or a bare one that is not the line ending)
+    let end = -1; // end of the record's text, before its line ending
+    let endingLength = 0;
+    for (;;) {
+      // One field, starting at pos.
+      if (s.charCodeAt(pos) === QUOTE) {
+        let from = pos + 1;
+        let value = '';
+        let close: number;
+        for (;;) {
+          close = s.indexOf('"', from);
+          if (close === -1) throw new Unusual(); // quote never closed
+          if (s.charCodeAt(close + 1) === QUOTE) {
+            value += s.slice(from, close + 1);
+            from = close + 2;
+            continue;
+          }
+          break;
+        }
+        value += s.slice(from, close);
+        fields.push(value);
+        if (!breaks) for (let i = pos + 1; i < close; i++) {
+          const c = s.charCodeAt(i);
+          if (c === LF || c === CR) {
+            breaks = true;
+            break;
+          }
+        }
+        pos = close + 1;
+        if (pos >= n) {
+          end = n;
+          break;
+        }
+        if (s.charCodeAt(pos) === delimiter) {
+          pos++;
+          if (pos >= n) {
+            fields.push(''); // a last empty field after the delimiter at the end of the text
+            end = n;
+            break;
+          }
+          continue;
+        }
+        endingLength = endingAt(pos);
+        if (endingLength === 0) throw new Unusual(); // something after a closing quote
+        end = pos;
+        pos += endingLength;
+        break;
+      }
+      const from = pos;
+      let c = 0;
+      for (; pos < n; pos++) {
+        c = s.charCodeAt(pos);
+        if (c === delimiter) break;
+        if (c === QUOTE) {
+          if (pos > from) throw new Unusual(); // quote inside an unquoted field
+        } else if (c === LF || c === CR) {
+          endingLength = endingAt(pos);
+          if (endingLength > 0) break;
+          breaks = true;
+        }
+      }
+      fields.push(s.slice(from, pos));
+      if (pos >= n) {
+        end = n;
+        break;
+      }
+      if (c === delimiter) {
+        pos++;
+        if (pos >= n) {
+          fields.push('');
+          end = n;
+          break;
+        }
+        continue;
+      }
+      end = pos;
+      pos += endingLength;
+      break;
     }
-    const values: Record<string, string> = {};
-    for (const [i, h] of headers.entries()) values[h] = record[i]!;
-    rows.push({ row, values });
+    if (end - start > safeRecordLength) throw new Unusual(); // csv-parse applies its size limit
+    // csv-parse's raw record text ends with the first character of the line ending.
+    yield { fields, lines: breaks ? linesIn(s, start, endingLength > 0 ? end + 1 : end) : 1 };
+    endingLength = 0;
   }
-  if (rows.length === 0 && errors.length === 0) {
-    throw new ImportFileError("Le fichier ne contient qu'une ligne d'en-tête, sans aucune ligne de données.");
+}
+
+/** linesSpanned(s.slice(start, end)) without the slice. */
+function linesIn(s: string, start: number, end: number): number {
+  let e = end;
+  if (e > start) {
+    const last = s.charCodeAt(e - 1);
+    if (last === LF) {
+      e--;
+      if (e > start && s.charCodeAt(e - 1) === CR) e--;
+    } else if (last === CR) e--;
   }
-  return { headers, originalHeaders, rows, delimiter, errors };
+  let lines = 1;
+  for (let i = start; i < e; i++) {
+    const c = s.charCodeAt(i);
+    if (c === CR) {
+      lines++;
+      if (i + 1 < e && s.charCodeAt(i + 1) === LF) i++;
+    } else if (c === LF) lines++;
+  }
+  return lines;
 }
 
 function linesSpanned(raw: string): number {

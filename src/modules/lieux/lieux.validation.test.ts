@@ -163,3 +163,24 @@ describe('validateLieu, records', () => {
     expect(result.ok).toBe(false);
   });
 });
+
+describe('white space and list shortcuts', () => {
+  it('collapses any white space, leaves clean text as it is', () => {
+    expect(valid({ nom: '\u00a0Espace\tnumérique\u202f de  la\nmairie ' }).nom).toBe('Espace numérique de la mairie');
+    expect(valid({ nom: 'Espace numérique' }).nom).toBe('Espace numérique');
+    expect(valid({ adresse: ' 31 rue Péclet' }).adresse).toBe('31 rue Péclet');
+  });
+
+  it('reads a list given as one text, several texts or an array the same way', () => {
+    expect(valid({ typologie: ' EPN ' }).typologie).toEqual(['EPN']);
+    expect(valid({ typologie: 'EPN| BIB |EPN|  ' }).typologie).toEqual(['EPN', 'BIB']);
+    expect(valid({ typologie: ['EPN', ' BIB', 'EPN', ''] }).typologie).toEqual(['EPN', 'BIB']);
+    expect(valid({ courriels: 'A@mairie.fr; b@mairie.fr,a@mairie.fr' }).courriels).toEqual(['a@mairie.fr', 'b@mairie.fr']);
+    expect(valid({ courriels: 'contact@mairie.fr' }).courriels).toEqual(['contact@mairie.fr']);
+  });
+
+  it('counts the summary in characters, not UTF-16 units', () => {
+    expect(valid({ presentation_resume: '😀'.repeat(280) }).presentation_resume).toBe('😀'.repeat(280));
+    expect(invalid({ presentation_resume: '😀'.repeat(281) })[0]!.message).toMatch(/\(281\)/);
+  });
+});

@@ -33,6 +33,12 @@ const CODE_INSEE_PATTERN = /^([013-9]\d|2[AB1-9])\d{3}$/;
 const DERIVED = new Set(['code_epci', 'code_departement', 'code_region', 'position_approximate']);
 const KNOWN = new Set<string>(standardFields);
 const MULTI = new Set<string>(multiValuedFields);
+const BOOKKEEPING = new Set(['status', 'created_at', 'updated_at']);
+const NO_FIELDS: ReadonlySet<string> = new Set();
+const NAME_FIELDS = ['nom', 'commune', 'adresse'] as const;
+const FREE_TEXT_FIELDS = ['complement_adresse', 'presentation_detail', 'source', 'structure_parente'] as const;
+const URL_FIELDS = ['fiche_acces_libre', 'prise_rdv'] as const;
+const COMMUNE_FIELDS = new Set(['commune', 'code_postal', 'code_insee']);
 
 // Typology codes legacy sources still send.
 const TYPOLOGIE_ALIASES: Record<string, string> = { PE: 'FT' };
@@ -65,7 +71,7 @@ export function validateLieu(
   for (const key of Object.keys(raw)) {
     if (KNOWN.has(key)) continue;
     if (DERIVED.has(key)) continue; // recomputed from the commune; a round-tripped export may carry them
-    if (['status', 'created_at', 'updated_at'].includes(key)) continue;
+    if (BOOKKEEPING.has(key)) continue;
     if (!options.ignoreUnknownFields) {
       fail(key, `Le champ « ${key} » n’existe pas dans le standard national des lieux de médiation numérique.`);
     }
@@ -79,20 +85,23 @@ export function validateLieu(
       fail(field, `Le champ « ${field} » doit être un texte.`, value);
       return null;
     }
-    const trimmed = value.replace(/\s+/g, ' ').trim();
+    const trimmed = collapseSpaces(value);
     return trimmed === '' ? null : trimmed;
   };
 
   const list = (field: MultiValuedField): string[] => {
     const value = raw[field];
     if (value === undefined || value === null) return [];
+    if (typeof value === 'string' && !value.includes('|')) {
+      const single = collapseSpaces(value);
+      return single === '' ? [] : [single];
+    }
     const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split('|') : null;
     if (!items || items.some((item) => typeof item !== 'string')) {
       fail(field, `Le champ « ${field} » doit être une liste de textes ou un texte aux valeurs séparées par « | ».`, value);
       return [];
     }
-    const cleaned = (items as string[]).map((item) => item.replace(/\s+/g, ' ').trim()).filter((item) => item !== '');
-    return [...new Set(cleaned)];
+    return distinctNonBlank(items as string[]);
   };
 
   const value: Record<string, unknown> = {};
@@ -108,7 +117,7 @@ export function validateLieu(
     const present = raw[field] !== undefined && raw[field] !== null && String(raw[field]).trim() !== '';
     if (!present) fail(field, `Le champ « ${field} » est obligatoire dans le standard.`);
   }
-  const missing = new Set(errors.map((e) => e.field));
+  const missing: ReadonlySet<string> = errors.length === 0 ? NO_FIELDS : new Set(errors.map((e) => e.field));
 
   const pivot = text('pivot');
   if (pivot !== null) {
@@ -117,7 +126,7 @@ export function validateLieu(
     else fail('pivot', `Le pivot « ${pivot} » doit être un SIRET (14 chiffres), un RNA (W suivi de 9 chiffres) ou un RIDET : 9 à 14 lettres ou chiffres.`, pivot);
   }
 
-  for (const field of ['nom', 'commune', 'adresse'] as const) {
+  for (const field of NAME_FIELDS) {
     const v = text(field);
     if (v !== null) value[field] = v;
   }
@@ -139,12 +148,13 @@ export function validateLieu(
     else fail('code_insee', `Le code INSEE « ${codeInsee} » n’est pas valide : 5 caractères, ex. 75056, 2A004, 97105.`, codeInsee);
   }
 
-  for (const field of ['complement_adresse', 'presentation_detail', 'source', 'structure_parente'] as const) {
+  for (const field of FREE_TEXT_FIELDS) {
     value[field] = text(field);
   }
 
   const resume = text('presentation_resume');
-  if (resume !== null && [...resume].length > 280) {
+  // Characters, not UTF-16 units: counted only when the text may be too long.
+  if (resume !== null && resume.length > 280 && [...resume].length > 280) {
     fail('presentation_resume', `Le résumé de présentation dépasse 280 caractères (${[...resume].length}) : raccourcissez-le et mettez le reste dans « presentation_detail ».`);
   }
   value.presentation_resume = resume;
@@ -179,13 +189,13 @@ export function validateLieu(
     }
   }
 
-  for (const field of ['fiche_acces_libre', 'prise_rdv'] as const) {
+  for (const field of URL_FIELDS) {
     const url = text(field);
     value[field] = url === null ? null : normalizeUrl(field, url, fail);
   }
 
   // Territory: resolve the commune only from inputs that passed their own checks.
-  const communeFieldsOk = !errors.some((e) => ['commune', 'code_postal', 'code_insee'].includes(e.field));
+  const communeFieldsOk = !errors.some((e) => COMMUNE_FIELDS.has(e.field));
   value.code_epci = null;
   value.code_departement = null;
   value.code_region = null;
@@ -232,6 +242,25 @@ export function validateLieu(
 
   if (errors.length > 0) return { ok: false, errors: dedupeByField(errors) };
   return { ok: true, value: value as LieuValue };
+}
+
+/** Runs of white space as one space, trimmed (`value.replace(/\s+/g, ' ').trim()`, without the copy when already clean). */
+function collapseSpaces(value: string): string {
+  return (UNCLEAN_SPACES.test(value) ? value.replace(/\s+/g, ' ') : value).trim();
+}
+
+/** White space other than a single space: a space-like character (tab, no-break space…) or two in a row. */
+const UNCLEAN_SPACES = /[^\S ]|\s\s/;
+
+/** Items with spaces collapsed, blanks removed, each value once, in order. */
+function distinctNonBlank(items: readonly string[]): string[] {
+  if (items.length > 16) return [...new Set(items.map(collapseSpaces).filter((item) => item !== ''))];
+  const result: string[] = [];
+  for (const item of items) {
+    const cleaned = collapseSpaces(item);
+    if (cleaned !== '' && !result.includes(cleaned)) result.push(cleaned);
+  }
+  return result;
 }
 
 /** True for the standard fields that hold several values. */
@@ -288,9 +317,11 @@ function matchEnumeration(field: EnumeratedField, items: string[], fail: Fail): 
   return result;
 }
 
+const EMAIL_SEPARATOR = /[;,\s]/;
+
 function normalizeEmails(raw: unknown, items: string[], fail: Fail): string[] {
   // People separate addresses with ";" or "," too; neither can appear in a usable address.
-  const split = typeof raw === 'string' || Array.isArray(raw) ? items.flatMap((item) => item.split(/[;,\s]+/)) : items;
+  const split = typeof raw === 'string' || Array.isArray(raw) ? items.flatMap((item) => (EMAIL_SEPARATOR.test(item) ? item.split(/[;,\s]+/) : item)) : items;
   const result: string[] = [];
   for (const item of split) {
     const email = item.trim().replace(/^mailto:/i, '').toLowerCase();
@@ -313,7 +344,20 @@ function normalizeUrl(field: string, raw: string, fail: Fail): string | null {
   return null;
 }
 
+/** Dates repeat from row to row in a file: each spelling is read once (bounded). */
+const dateCache = new Map<string, string | null>();
+
 function normalizeDate(value: string): string | null {
+  let iso = dateCache.get(value);
+  if (iso === undefined) {
+    iso = readDate(value);
+    if (dateCache.size >= 10_000) dateCache.clear();
+    dateCache.set(value, iso);
+  }
+  return iso;
+}
+
+function readDate(value: string): string | null {
   let match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   let year: number, month: number, day: number;
   if (match) {

@@ -161,7 +161,33 @@ export function createCommuneResolver(data: BaseData, toCommune: (code: string) 
     return fail('commune', `La commune « ${rawName} » est inconnue : vérifiez son orthographe ou indiquez son code postal.`);
   }
 
+  /**
+   * Resolutions by query: an import asks the same few thousand questions again and again (each
+   * record twice: position check, then validation). Successes keep the commune code, failures
+   * their result; each call gets its own object. Emptied when full, to bound memory.
+   */
+  const memo = new Map<string, string | Extract<CommuneResolution, { ok: false }>>();
+  const MEMO_SIZE = 50_000;
+  const part = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'string' ? value : null);
+
   return function resolveCommune(query: CommuneQuery): CommuneResolution {
+    const insee = part(query.code_insee);
+    const postalCode = part(query.code_postal);
+    const name = part(query.commune);
+    if (insee === null || postalCode === null || name === null) return resolve(query);
+    const key = `${insee.length}:${insee}${postalCode.length}:${postalCode}${name}`; // lengths keep keys unambiguous
+    let known = memo.get(key);
+    if (known === undefined) {
+      const resolution = resolve(query);
+      known = resolution.ok ? resolution.commune.code : resolution;
+      if (memo.size >= MEMO_SIZE) memo.clear();
+      memo.set(key, known);
+    }
+    if (typeof known === 'string') return ok(known);
+    return known.candidates ? { ...known, candidates: [...known.candidates] } : { ...known };
+  };
+
+  function resolve(query: CommuneQuery): CommuneResolution {
     const rawInsee = clean(query.code_insee);
     const rawPostalCode = clean(query.code_postal);
     let rawName = clean(query.commune);
@@ -184,5 +210,5 @@ export function createCommuneResolver(data: BaseData, toCommune: (code: string) 
     if (cp) return byPostalCode(cp, key, rawName);
     if (key && rawName) return byName(key, rawName);
     return fail('commune', 'Aucune commune indiquée : renseignez le code INSEE, le code postal ou le nom de la commune.');
-  };
+  }
 }

@@ -133,6 +133,28 @@ describe('resolveCommune refusals', () => {
   });
 });
 
+describe('resolveCommune asked the same question again', () => {
+  it('answers the same, each time with its own result', () => {
+    const fresh = createTerritories({ referenceDir });
+    for (const query of [{ code_postal: '01000', commune: 'Lyon' }, { code_postal: '75015', commune: 'Paris' }, { code_insee: '13001', code_postal: '13001' }]) {
+      const first = fresh.resolveCommune(query);
+      const again = fresh.resolveCommune({ ...query });
+      expect(again).toEqual(first);
+      expect(again).not.toBe(first);
+      if (!first.ok && first.candidates) {
+        first.candidates.length = 0; // a caller changing its result does not change the next one
+        expect(fresh.resolveCommune(query)).toEqual(again);
+      }
+    }
+  });
+
+  it('does not mix up queries whose parts differ but read the same end to end', () => {
+    const fresh = createTerritories({ referenceDir });
+    expect(fresh.resolveCommune({ code_postal: '75015', commune: 'Paris' })).toMatchObject({ ok: true, commune: { code: '75115' } });
+    expect(fresh.resolveCommune({ code_postal: '7501', commune: '5Paris' })).toMatchObject({ ok: false });
+  });
+});
+
 describe('look-ups', () => {
   it('gets communes by code, former codes leading to the commune nouvelle', () => {
     expect(territories.getCommune('69123')?.nom).toBe('Lyon');
