@@ -7,7 +7,7 @@ import { ImportFileError, type RowError } from './imports.errors.ts';
 import { idOf, isStandardField, setField, standardFields, type RawLieu, type SourceRecord, type StandardField } from './imports.fields.ts';
 import { legacyExternalId, legacyOnlyFields, mapLegacyRecord } from './imports.legacy.ts';
 import { applyMapping, checkMappingColumns, type SourceMapping } from './imports.mapping.ts';
-import { normalizeHeader, parseDelimited, type Delimiter, type Table } from './imports.table.ts';
+import { normalizeHeader, openDelimited, type Delimiter, type Table, type TableRow } from './imports.table.ts';
 import { readXlsx } from './imports.xlsx.ts';
 
 export const importFormats = [
@@ -65,20 +65,64 @@ export interface ReadResult {
 /** Columns a standard v1 file must have for its rows to make sense. */
 const requiredStandardColumns = ['nom', 'adresse', 'commune', 'code_postal'];
 
-type Parsed = { kind: 'table'; table: Table; encoding?: TextEncoding } | { kind: 'json'; value: unknown; encoding: TextEncoding };
+/**
+ * A table whose rows are read when iterated (delimited text: a new pass over the text each
+ * time, nothing kept) or held (XLSX); `entries` gives rows and row errors in file order.
+ */
+interface LazyTable {
+  headers: string[];
+  originalHeaders: string[];
+  delimiter?: Delimiter;
+  entries(): Iterable<TableEntry>;
+}
+
+type TableEntry = { row: TableRow; error?: undefined } | { row?: undefined; error: RowError };
+
+function heldTable(table: Table): LazyTable {
+  const entries: TableEntry[] = [...table.rows.map((row) => ({ row })), ...table.errors.map((error) => ({ error }))];
+  return { headers: table.headers, originalHeaders: table.originalHeaders, delimiter: table.delimiter, entries: () => entries };
+}
+
+function delimitedTable(text: string): LazyTable {
+  const { headers, originalHeaders, delimiter, entries } = openDelimited(text);
+  let first: Iterable<TableEntry> | null = entries; // the header is read: the first pass goes on from there
+  return {
+    headers,
+    originalHeaders,
+    delimiter,
+    entries() {
+      const pass = first ?? openDelimited(text, { delimiter }).entries;
+      first = null;
+      return pass;
+    },
+  };
+}
+
+/** Every row and row error of a table at once (small files: data·inclusion). */
+function wholeTable(table: LazyTable): Table {
+  const rows: TableRow[] = [];
+  const errors: RowError[] = [];
+  for (const entry of table.entries()) {
+    if (entry.row) rows.push(entry.row);
+    else errors.push(entry.error!);
+  }
+  return { headers: table.headers, originalHeaders: table.originalHeaders, delimiter: table.delimiter, rows, errors };
+}
+
+type Parsed = { kind: 'table'; table: LazyTable; encoding?: TextEncoding } | { kind: 'json'; value: unknown; encoding: TextEncoding };
 
 async function parseBytes(bytes: Uint8Array, expect?: 'table' | 'json'): Promise<Parsed> {
   if (bytes.length === 0) throw new ImportFileError('Le fichier est vide.');
   if (isZip(bytes)) {
     if (expect === 'json') throw new ImportFileError('Un fichier JSON est attendu, pas un classeur Excel.');
-    return { kind: 'table', table: await readXlsx(bytes) };
+    return { kind: 'table', table: heldTable(await readXlsx(bytes)) };
   }
   const { text, encoding } = decodeText(bytes);
   const start = text.trimStart()[0];
   if (expect === 'json' || (expect === undefined && (start === '{' || start === '['))) {
     return { kind: 'json', value: parseJson(text), encoding };
   }
-  return { kind: 'table', table: parseDelimited(text), encoding };
+  return { kind: 'table', table: delimitedTable(text), encoding };
 }
 
 function parseJson(text: string): unknown {
@@ -166,7 +210,7 @@ function standardLieu(values: Record<string, unknown>, fields: readonly Standard
   return lieu;
 }
 
-function tableOf(parsed: Parsed, format: ImportFormat): Table {
+function tableOf(parsed: Parsed, format: ImportFormat): LazyTable {
   if (parsed.kind !== 'table') throw new ImportFileError(`Le format ${format} attend un fichier CSV ou XLSX, pas du JSON.`);
   return parsed.table;
 }
@@ -184,7 +228,7 @@ interface EntryReader {
   lieu(raw: Record<string, unknown>, fields?: readonly StandardField[]): RawLieu;
 }
 
-function tableReader(table: Table, format: ImportFormat, mapping: SourceMapping | undefined): { reader: EntryReader; ignored: string[] } {
+function tableReader(table: LazyTable, format: ImportFormat, mapping: SourceMapping | undefined): { reader: EntryReader; ignored: string[] } {
   const used = new Set<string>();
   let map: (values: Record<string, string>) => RawLieu;
   let idColumn: string | undefined = 'id';
@@ -266,25 +310,8 @@ function dataInclusionEntries(structures: Record<string, unknown>[], services: R
 async function readServices(bytes: Uint8Array | undefined): Promise<Record<string, unknown>[]> {
   if (!bytes) return [];
   const parsed = await parseBytes(bytes);
-  if (parsed.kind === 'table') return parsed.table.rows.map((r) => r.values);
+  if (parsed.kind === 'table') return wholeTable(parsed.table).rows.map((r) => r.values);
   return objectItems(jsonList(parsed.value), 'Services data·inclusion');
-}
-
-/** Entries whose id an earlier entry already has (row errors: the first one is kept). */
-function duplicateIds(entries: readonly Entry[], reader: EntryReader, errors: RowError[]): Set<number> {
-  const firstRow = new Map<string, number>();
-  const rejected = new Set<number>();
-  entries.forEach((entry, i) => {
-    const id = reader.externalId(entry.raw);
-    if (id === null) return;
-    const seen = firstRow.get(id);
-    if (seen === undefined) firstRow.set(id, entry.row);
-    else {
-      errors.push({ row: entry.row, field: 'id', value: id, message: `Identifiant « ${id} » en double : déjà utilisé ligne ${seen}.` });
-      rejected.add(i);
-    }
-  });
-  return rejected;
 }
 
 /** A source file opened: its format and read errors, and its records produced one at a time. */
@@ -293,19 +320,20 @@ export interface SourceFile extends Omit<ReadResult, 'records'> {
    * The usable records in file order, mapped when iterated and not kept: each call is a new
    * pass over the file (an import makes two: geocoding, then the run), so a run never holds
    * every mapped record at once. `fields`: the pass reads only these (standard formats then
-   * map only them; other formats map every field).
+   * map only them; other formats map every field). `total` and `errors` (wrong column
+   * counts, duplicate ids) are complete once a first pass has gone through the whole file.
    */
   records(fields?: readonly StandardField[]): Generator<SourceRecord>;
 }
+
+type EntryOrError = Entry | { error: RowError };
 
 export async function openSourceFile(input: ReadInput): Promise<SourceFile> {
   const expect = input.format === undefined ? undefined : /json|geojson/.test(input.format) ? 'json' : 'table';
   const parsed = await parseBytes(input.bytes, expect);
   const format = input.format ?? detectFormat(parsed, input.mapping);
-  const errors: RowError[] = [];
-  let entries: Entry[];
+  let entries: () => Iterable<EntryOrError>;
   let reader: EntryReader;
-  let total: number;
   let ignoredColumns: string[] = [];
   let delimiter: Delimiter | undefined;
   switch (format) {
@@ -314,20 +342,19 @@ export async function openSourceFile(input: ReadInput): Promise<SourceFile> {
     case 'mapping': {
       const table = tableOf(parsed, format);
       const read = tableReader(table, format, input.mapping);
-      entries = table.rows.map(({ row, values }) => ({ row, raw: values }));
+      entries = () => tableEntries(table);
       reader = read.reader;
       ignoredColumns = read.ignored;
-      errors.push(...table.errors);
-      total = table.rows.length + table.errors.length;
       delimiter = table.delimiter;
       break;
     }
     case 'data-inclusion-csv': {
-      const table = tableOf(parsed, format);
+      const table = wholeTable(tableOf(parsed, format));
       requireColumns(table.headers, ['id', 'nom'], 'data·inclusion');
-      ({ entries, reader } = dataInclusionEntries(table.rows.map((r) => r.values), await readServices(input.services), table.rows.map((r) => r.row)));
-      errors.push(...table.errors);
-      total = table.rows.length + table.errors.length;
+      const read = dataInclusionEntries(table.rows.map((r) => r.values), await readServices(input.services), table.rows.map((r) => r.row));
+      const all: EntryOrError[] = [...read.entries, ...table.errors.map((error) => ({ error }))];
+      entries = () => all;
+      reader = read.reader;
       delimiter = table.delimiter;
       break;
     }
@@ -337,15 +364,17 @@ export async function openSourceFile(input: ReadInput): Promise<SourceFile> {
       const isWrapped = value && typeof value === 'object' && !Array.isArray(value) && 'structures' in value;
       const structures = objectItems(isWrapped ? value.structures : jsonList(value), 'Structures data·inclusion');
       const inlineServices = isWrapped && Array.isArray(value.services) ? objectItems(value.services, 'Services data·inclusion') : [];
-      ({ entries, reader } = dataInclusionEntries(structures, [...inlineServices, ...(await readServices(input.services))]));
-      total = structures.length;
+      const read = dataInclusionEntries(structures, [...inlineServices, ...(await readServices(input.services))]);
+      entries = () => read.entries;
+      reader = read.reader;
       break;
     }
     case 'geojson': {
       if (parsed.kind !== 'json') throw new ImportFileError('Le format geojson attend un fichier JSON.');
       const read = geoJsonEntries(parsed.value);
-      ({ entries, reader, total } = read);
-      errors.push(...read.errors);
+      const all: EntryOrError[] = [...read.entries, ...read.errors.map((error) => ({ error }))];
+      entries = () => all;
+      reader = read.reader;
       break;
     }
     case 'standard-json':
@@ -354,27 +383,60 @@ export async function openSourceFile(input: ReadInput): Promise<SourceFile> {
       const items = objectItems(jsonList(parsed.value), 'Lieux');
       const keys = new Set(items.flatMap((item) => Object.keys(item)));
       requireColumns([...keys], requiredStandardColumns, format === 'standard-json' ? 'standard v1' : 'standard v0.1');
-      entries = items.map((item, i) => ({ row: i + 1, raw: item }));
+      const all = items.map((item, i) => ({ row: i + 1, raw: item }));
+      entries = () => all;
       reader = format === 'standard-json' ? { lieu: standardLieu, externalId: (raw) => idOf(raw.id) } : { lieu: (raw) => mapLegacyRecord(raw), externalId: legacyExternalId };
       ignoredColumns = [...keys].filter((k) => !isStandardField(k) && !(format === 'legacy-json' && legacyOnlyFields.includes(k)));
-      total = items.length;
       break;
     }
   }
-  const rejected = duplicateIds(entries, reader, errors);
-  errors.sort((a, b) => a.row - b.row);
+  const file: SourceFile = { format, encoding: parsed.encoding, delimiter, total: 0, records, errors: [], ignoredColumns };
+  // Found by the first complete pass: row errors, and the entries whose id an earlier entry has
+  // (the first one is kept), by their position among the entries.
+  let firstPassDone = false;
+  const duplicates = new Set<number>();
   function* records(fields?: readonly StandardField[]): Generator<SourceRecord> {
-    for (let i = 0; i < entries.length; i++) {
-      if (rejected.has(i)) continue;
-      const { row, raw } = entries[i]!;
-      yield { row, externalId: reader.externalId(raw), raw, lieu: reader.lieu(raw, fields) };
+    const first = !firstPassDone;
+    const firstRow = new Map<string, number>();
+    const errors: RowError[] = [];
+    let total = 0;
+    let index = -1;
+    for (const entry of entries()) {
+      total++;
+      if ('error' in entry) {
+        errors.push(entry.error);
+        continue;
+      }
+      index++;
+      const externalId = reader.externalId(entry.raw);
+      if (first && externalId !== null) {
+        const seen = firstRow.get(externalId);
+        if (seen !== undefined) {
+          errors.push({ row: entry.row, field: 'id', value: externalId, message: `Identifiant « ${externalId} » en double : déjà utilisé ligne ${seen}.` });
+          duplicates.add(index);
+          continue;
+        }
+        firstRow.set(externalId, entry.row);
+      }
+      if (duplicates.has(index)) continue;
+      yield { row: entry.row, externalId, raw: entry.raw, lieu: reader.lieu(entry.raw, fields) };
+    }
+    if (first) {
+      file.total = total;
+      file.errors = errors.sort((a, b) => a.row - b.row);
+      firstPassDone = true;
     }
   }
-  return { format, encoding: parsed.encoding, delimiter, total, records, errors, ignoredColumns };
+  return file;
+}
+
+function* tableEntries(table: LazyTable): Generator<EntryOrError> {
+  for (const entry of table.entries()) yield entry.row ? { row: entry.row.row, raw: entry.row.values } : { error: entry.error! };
 }
 
 /** The whole file's records at once (the validator, small files); imports use openSourceFile. */
 export async function readSourceFile(input: ReadInput): Promise<ReadResult> {
   const file = await openSourceFile(input);
-  return { ...file, records: [...file.records()] };
+  const records = [...file.records()];
+  return { ...file, records };
 }
