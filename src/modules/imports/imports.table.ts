@@ -168,15 +168,18 @@ class Unusual extends Error {}
  * RFC 4180 quoting (`""` inside quotes); the line ending is the first one found outside quotes
  * (CRLF, LF or CR), other line breaks are data. Reads exactly what csv-parse reads with
  * `{ delimiter, relax_column_count, max_record_size }`: anything unusual (a stray or unclosed
- * quote, a record near the size limit, NUL characters, unpaired surrogates) is handed to
+ * quote, a record over the size limit, NUL characters) is handed to
  * csv-parse, which either parses it the same way or gives the French error of parseDelimited.
  */
 export function* delimitedRecords(body: string, delimiter: Delimiter): Generator<DelimitedRecord, void, undefined> {
   let yielded = 0;
   let line = 1;
-  if (body.indexOf('\0') === -1 && isWellFormed(body)) {
+  // Scanned as UTF-8 bytes, as csv-parse does: each field is a string of its own (not a slice
+  // keeping the whole text alive), one byte per character when it can be.
+  const bytes = Buffer.from(body);
+  if (bytes.indexOf(0) === -1) {
     try {
-      for (const record of scanRecords(body, delimiter.charCodeAt(0))) {
+      for (const record of scanRecords(bytes, delimiter.charCodeAt(0))) {
         const row = line;
         line += record.lines;
         yielded++;
@@ -209,26 +212,18 @@ export function* delimitedRecords(body: string, delimiter: Delimiter): Generator
   }
 }
 
-/** No unpaired surrogate (String.prototype.isWellFormed, Node 20; not in the compiler's lib yet). */
-function isWellFormed(text: string): boolean {
-  return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
-}
-
-/** Longest record (in UTF-16 units) that cannot exceed maxRecordBytes once encoded in UTF-8. */
-const safeRecordLength = Math.floor(maxRecordBytes / 3);
-
-function* scanRecords(s: string, delimiter: number): Generator<{ fields: string[]; lines: number }, void, undefined> {
+function* scanRecords(s: Buffer, delimiter: number): Generator<{ fields: string[]; lines: number }, void, undefined> {
   const n = s.length;
   // Line ending: 0 not known yet, else LF, CR or CR + LF (CR * 256 + LF).
   let ending = 0;
   let pos = 0;
   /** Length of the line ending at `at` (0 if none), learning it from the first one met. */
   const endingAt = (at: number): number => {
-    const c = s.charCodeAt(at);
+    const c = s[at];
     if (c !== LF && c !== CR) return 0;
-    if (ending === 0) ending = c === CR && s.charCodeAt(at + 1) === LF ? CR * 256 + LF : c;
+    if (ending === 0) ending = c === CR && s[at + 1] === LF ? CR * 256 + LF : c;
     if (ending === c) return 1;
-    return ending === CR * 256 + LF && c === CR && s.charCodeAt(at + 1) === LF ? 2 : 0;
+    return ending === CR * 256 + LF && c === CR && s[at + 1] === LF ? 2 : 0;
   };
   while (pos < n) {
     const start = pos;
@@ -238,24 +233,24 @@ function* scanRecords(s: string, delimiter: number): Generator<{ fields: string[
     let endingLength = 0;
     for (;;) {
       // One field, starting at pos.
-      if (s.charCodeAt(pos) === QUOTE) {
+      if (s[pos] === QUOTE) {
         let from = pos + 1;
         let value = '';
         let close: number;
         for (;;) {
-          close = s.indexOf('"', from);
+          close = s.indexOf(QUOTE, from);
           if (close === -1) throw new Unusual(); // quote never closed
-          if (s.charCodeAt(close + 1) === QUOTE) {
-            value += s.slice(from, close + 1);
+          if (s[close + 1] === QUOTE) {
+            value += s.toString('utf8', from, close + 1);
             from = close + 2;
             continue;
           }
           break;
         }
-        value += s.slice(from, close);
+        value += s.toString('utf8', from, close);
         fields.push(value);
         if (!breaks) for (let i = pos + 1; i < close; i++) {
-          const c = s.charCodeAt(i);
+          const c = s[i];
           if (c === LF || c === CR) {
             breaks = true;
             break;
@@ -266,7 +261,7 @@ function* scanRecords(s: string, delimiter: number): Generator<{ fields: string[
           end = n;
           break;
         }
-        if (s.charCodeAt(pos) === delimiter) {
+        if (s[pos] === delimiter) {
           pos++;
           if (pos >= n) {
             fields.push(''); // a last empty field after the delimiter at the end of the text
@@ -284,7 +279,7 @@ function* scanRecords(s: string, delimiter: number): Generator<{ fields: string[
       const from = pos;
       let c = 0;
       for (; pos < n; pos++) {
-        c = s.charCodeAt(pos);
+        c = s[pos]!;
         if (c === delimiter) break;
         if (c === QUOTE) {
           if (pos > from) throw new Unusual(); // quote inside an unquoted field
@@ -294,7 +289,7 @@ function* scanRecords(s: string, delimiter: number): Generator<{ fields: string[
           breaks = true;
         }
       }
-      fields.push(s.slice(from, pos));
+      fields.push(pos > from ? s.toString('utf8', from, pos) : '');
       if (pos >= n) {
         end = n;
         break;
@@ -312,29 +307,29 @@ function* scanRecords(s: string, delimiter: number): Generator<{ fields: string[
       pos += endingLength;
       break;
     }
-    if (end - start > safeRecordLength) throw new Unusual(); // csv-parse applies its size limit
+    if (end - start > maxRecordBytes) throw new Unusual(); // csv-parse applies its size limit
     // csv-parse's raw record text ends with the first character of the line ending.
     yield { fields, lines: breaks ? linesIn(s, start, endingLength > 0 ? end + 1 : end) : 1 };
     endingLength = 0;
   }
 }
 
-/** linesSpanned(s.slice(start, end)) without the slice. */
-function linesIn(s: string, start: number, end: number): number {
+/** linesSpanned(raw) of the record's bytes from start to end, without decoding them. */
+function linesIn(s: Buffer, start: number, end: number): number {
   let e = end;
   if (e > start) {
-    const last = s.charCodeAt(e - 1);
+    const last = s[e - 1];
     if (last === LF) {
       e--;
-      if (e > start && s.charCodeAt(e - 1) === CR) e--;
+      if (e > start && s[e - 1] === CR) e--;
     } else if (last === CR) e--;
   }
   let lines = 1;
   for (let i = start; i < e; i++) {
-    const c = s.charCodeAt(i);
+    const c = s[i];
     if (c === CR) {
       lines++;
-      if (i + 1 < e && s.charCodeAt(i + 1) === LF) i++;
+      if (i + 1 < e && s[i + 1] === LF) i++;
     } else if (c === LF) lines++;
   }
   return lines;
