@@ -293,6 +293,11 @@ export class DedupIndex {
     q.stamp = ++this.stamp;
     q.number = address.number === null ? noNumber : (this.numberIds.get(address.number) ?? unknownNumber);
     q.emptyStreet = address.street === '';
+    q.bigrams = address.bigrams;
+    q.located = features.located;
+    q.latitude = record.latitude ?? 0;
+    q.longitude = record.longitude ?? 0;
+    q.cosLatitude = features.cosLatitude;
     const scores = q.scores;
     if (!features.located) {
       for (const other of this.candidates(record)) this.consider(this.byId.get(other.id)!);
@@ -317,18 +322,24 @@ export class DedupIndex {
       }
     }
     q.record = q.features = null;
+    q.bigrams = null;
     q.scores = [];
     return scores;
   }
 
   // The place being scored by scoreAgainst, and its interned house number.
-  private readonly query: { record: DedupRecord | null; features: DedupFeatures | null; scores: PairScore[]; self: number; stamp: number; number: number; emptyStreet: boolean } = {
-    record: null,
-    features: null,
-    scores: [],
+  private readonly query = {
+    record: null as DedupRecord | null,
+    features: null as DedupFeatures | null,
+    scores: [] as PairScore[],
     self: -1,
     stamp: 0,
+    located: false,
+    latitude: 0,
+    longitude: 0,
+    cosLatitude: 1,
     number: noNumber,
+    bigrams: null as Uint32Array | null,
     emptyStreet: false,
   };
 
@@ -354,31 +365,32 @@ export class DedupIndex {
   private consider(i: number): void {
     const q = this.query;
     if (i === q.self) return;
+    if (q.located && this.located[i] === 1 && this.differentBuildings(i)) return;
     const features = q.features!;
     const record = q.record!;
-    if (features.located && this.located[i] === 1) {
-      // differentBuildings(features, other) on the columns.
-      const dy = (record.latitude! - this.latitude[i]!) * metresPerDegree;
-      const dx = (record.longitude! - this.longitude[i]!) * metresPerDegree * features.cosLatitude;
-      const flat = dx * dx + dy * dy;
-      if (flat > closeSquared) {
-        // addressSimilarityOf(features.address, other.address), once per interned street.
-        const otherNumber = this.number[i]!;
-        let similarity = 0;
-        if (q.number === noNumber || otherNumber === noNumber || q.number === otherNumber) {
-          const s = this.street[i]!;
-          if (this.streetSeen[s] !== q.stamp) {
-            this.streetSeen[s] = q.stamp;
-            this.streetSimilarity[s] = diceOfRange(features.address.bigrams, this.streetCodes, this.streetStart[s]!, this.streetStart[s + 1]!, q.emptyStreet && s === this.emptyStreet);
-          }
-          similarity = this.streetSimilarity[s]!;
-        }
-        if (similarity < 0.8 && (flat > farSquared || distanceKm(record as { latitude: number; longitude: number }, this.records[i] as { latitude: number; longitude: number }) * 1000 > farApartM)) return;
-      }
-    }
     const candidate = this.records[i]!;
     const other = (this.features[i] ??= memo.get(candidate) ?? this.featuresAt(i));
     const pair = record.id < candidate.id ? scoreUnlessDistinct(features, other) : scoreUnlessDistinct(other, features);
     if (pair) q.scores.push(pair);
+  }
+
+  /** differentBuildings(query, place i) for a located place and query, on the columns. */
+  private differentBuildings(i: number): boolean {
+    const q = this.query;
+    const dy = (q.latitude - this.latitude[i]!) * metresPerDegree;
+    const dx = (q.longitude - this.longitude[i]!) * metresPerDegree * q.cosLatitude;
+    const flat = dx * dx + dy * dy;
+    if (flat <= closeSquared) return false;
+    // addressSimilarityOf(query address, place i's address) >= 0.8, once per interned street.
+    const otherNumber = this.number[i]!;
+    if (q.number === noNumber || otherNumber === noNumber || q.number === otherNumber) {
+      const s = this.street[i]!;
+      if (this.streetSeen[s] !== q.stamp) {
+        this.streetSeen[s] = q.stamp;
+        this.streetSimilarity[s] = diceOfRange(q.bigrams!, this.streetCodes, this.streetStart[s]!, this.streetStart[s + 1]!, q.emptyStreet && s === this.emptyStreet);
+      }
+      if (this.streetSimilarity[s]! >= 0.8) return false;
+    }
+    return flat > farSquared || distanceKm(q.record as { latitude: number; longitude: number }, this.records[i] as { latitude: number; longitude: number }) * 1000 > farApartM;
   }
 }
