@@ -57,6 +57,9 @@ const unknownNumber = -2;
 /** No code_insee (a record's commune id), and a code no place of the index has (a query's). */
 const noCommune = -1;
 const unknownCommune = -2;
+// Ranks of scoreAgainst's pairs: unlocated places of the commune from 0, its located places from groupRank, the tree's from treeRank.
+const groupRank = 2 ** 30;
+const treeRank = 2 ** 31;
 
 /** Growable Int32Array, for packing lists whose length is not known in advance. */
 class IntList {
@@ -105,6 +108,14 @@ export class DedupIndex {
   private readonly segmentStart: Int32Array;
   private readonly segmentNumber: Int32Array;
   private readonly memberStart: Int32Array;
+  /** Place i's index in segmentMembers (-1: not in a segment). */
+  private readonly segmentPosition: Int32Array;
+  // Located members by street: buckets bucketStart[c] .. bucketStart[c + 1], bucket b of street
+  // bucketStreet[b] holding bucketMembers[bucketMemberStart[b] .. bucketMemberStart[b + 1]) in record order.
+  private readonly bucketStart: Int32Array;
+  private readonly bucketStreet: Int32Array;
+  private readonly bucketMemberStart: Int32Array;
+  private readonly bucketMembers: Int32Array;
   /** Tree point i is place treePlace[i]. */
   private readonly tree: KDBush | null;
   private readonly treePlace: Int32Array;
@@ -128,7 +139,7 @@ export class DedupIndex {
     this.streetNames = [];
     const codes = new IntList();
     const starts = new IntList();
-    const lists: { all: number[]; unlocated: number[]; numbers: Map<number, number[]> }[] = [];
+    const lists: { all: number[]; unlocated: number[]; numbers: Map<number, number[]>; streets: Map<number, number[]> }[] = [];
     const treePlace = new IntList();
     for (let i = 0; i < n; i++) {
       const r = records[i]!;
@@ -162,7 +173,7 @@ export class DedupIndex {
         commune = this.communeIds.get(r.code_insee) ?? this.communeIds.size;
         if (commune === this.communeIds.size) {
           this.communeIds.set(r.code_insee, commune);
-          lists.push({ all: [], unlocated: [], numbers: new Map() });
+          lists.push({ all: [], unlocated: [], numbers: new Map(), streets: new Map() });
         }
       }
       this.commune[i] = commune;
@@ -175,6 +186,9 @@ export class DedupIndex {
         const same = group.numbers.get(number);
         if (same) same.push(i);
         else group.numbers.set(number, [i]);
+        const onStreet = group.streets.get(street);
+        if (onStreet) onStreet.push(i);
+        else group.streets.set(street, [i]);
       }
     }
     starts.push(codes.length);
@@ -190,6 +204,11 @@ export class DedupIndex {
     const segmentMembers = new IntList();
     const segmentNumber = new IntList();
     const memberStart = new IntList();
+    this.segmentPosition = new Int32Array(n).fill(-1);
+    this.bucketStart = new Int32Array(communes + 1);
+    const bucketStreet = new IntList();
+    const bucketMemberStart = new IntList();
+    const bucketMembers = new IntList();
     for (let c = 0; c < communes; c++) {
       const group = lists[c]!;
       this.allStart[c] = members.length;
@@ -200,9 +219,23 @@ export class DedupIndex {
       for (const [number, list] of group.numbers) {
         segmentNumber.push(number);
         memberStart.push(segmentMembers.length);
-        for (const i of list) segmentMembers.push(i);
+        for (const i of list) {
+          this.segmentPosition[i] = segmentMembers.length;
+          segmentMembers.push(i);
+        }
+      }
+      this.bucketStart[c] = bucketStreet.length;
+      for (const [street, list] of group.streets) {
+        bucketStreet.push(street);
+        bucketMemberStart.push(bucketMembers.length);
+        for (const i of list) bucketMembers.push(i);
       }
     }
+    this.bucketStart[communes] = bucketStreet.length;
+    bucketMemberStart.push(bucketMembers.length);
+    this.bucketStreet = bucketStreet.done();
+    this.bucketMemberStart = bucketMemberStart.done();
+    this.bucketMembers = bucketMembers.done();
     this.allStart[communes] = this.unlocatedStart[communes] = members.length;
     this.segmentStart[communes] = segmentNumber.length;
     memberStart.push(segmentMembers.length);
@@ -298,33 +331,81 @@ export class DedupIndex {
     q.latitude = record.latitude ?? 0;
     q.longitude = record.longitude ?? 0;
     q.cosLatitude = features.cosLatitude;
+    q.ranks = [];
+    q.sorted = true;
     const scores = q.scores;
     if (!features.located) {
-      for (const other of this.candidates(record)) this.consider(this.byId.get(other.id)!);
+      let rank = 0;
+      for (const other of this.candidates(record)) this.consider(this.byId.get(other.id)!, rank++);
     } else {
+      // The former index looked at the commune's unlocated places, then its located places of
+      // the same or no house number (by number, in order of first appearance), then the tree's
+      // neighbours: each pair is ranked so, and the pairs are given back in that order. Of the
+      // located places of the commune, only the streets alike (>= 0.8) are looked at here: the
+      // others are "different buildings" unless within ~300 m, where the tree finds them.
       const commune = this.communeOf(record);
+      q.numberSegment = -1;
+      q.noNumberSegment = -1;
       if (record.code_insee && commune >= 0) {
-        for (let k = this.allEnd(commune), end = this.unlocatedEnd(commune); k < end; k++) this.add(this.members[k]!);
-        const first = this.segmentStart[commune]!;
-        const last = this.segmentStart[commune + 1]!;
-        if (q.number === noNumber) for (let s = first; s < last; s++) this.addSegment(s);
-        else {
-          for (let s = first; s < last; s++) if (this.segmentNumber[s] === q.number) this.addSegment(s);
-          for (let s = first; s < last; s++) if (this.segmentNumber[s] === noNumber) this.addSegment(s);
+        const unlocated = this.allEnd(commune);
+        for (let k = unlocated, end = this.unlocatedEnd(commune); k < end; k++) this.add(this.members[k]!, k - unlocated);
+        for (let s = this.segmentStart[commune]!, last = this.segmentStart[commune + 1]!; s < last; s++) {
+          if (this.segmentNumber[s] === q.number) q.numberSegment = s;
+          else if (this.segmentNumber[s] === noNumber) q.noNumberSegment = s;
+        }
+        for (let b = this.bucketStart[commune]!, last = this.bucketStart[commune + 1]!; b < last; b++) {
+          if (this.streetSimilarityOf(this.bucketStreet[b]!) < 0.8) continue;
+          for (let k = this.bucketMemberStart[b]!, end = this.bucketMemberStart[b + 1]!; k < end; k++) {
+            const i = this.bucketMembers[k]!;
+            if (this.compatible(i)) this.add(i, this.groupRank(i));
+          }
         }
       }
       const here = record as DedupRecord & { latitude: number; longitude: number };
-      for (const t of this.box(here, nearM)) {
-        const i = this.treePlace[t]!;
+      const hits = this.box(here, nearM);
+      for (let t = 0; t < hits.length; t++) {
+        const i = this.treePlace[hits[t]!]!;
         const other = this.commune[i]!;
-        if (commune !== noCommune && other === commune) this.add(i);
-        else if (other !== commune && distanceKm(here, this.records[i] as { latitude: number; longitude: number }) * 1000 <= candidateRadiusM) this.add(i);
+        if (commune !== noCommune && other === commune) this.add(i, this.segmentPosition[i] !== -1 && this.compatible(i) ? this.groupRank(i) : treeRank + t);
+        else if (other !== commune && distanceKm(here, this.records[i] as { latitude: number; longitude: number }) * 1000 <= candidateRadiusM) this.add(i, treeRank + t);
       }
+    }
+    let result = scores;
+    if (!q.sorted) {
+      const order = scores.map((_, k) => k).sort((x, y) => q.ranks[x]! - q.ranks[y]!);
+      result = order.map((k) => scores[k]!);
     }
     q.record = q.features = null;
     q.bigrams = null;
     q.scores = [];
-    return scores;
+    q.ranks = [];
+    return result;
+  }
+
+  /** Whether place i's house number and the query's can be the same address (same, or either missing). */
+  private compatible(i: number): boolean {
+    const number = this.number[i]!;
+    return this.query.number === noNumber || number === noNumber || number === this.query.number;
+  }
+
+  /** Where the former index met located place i of the query's commune: by house number segment, then in it. */
+  private groupRank(i: number): number {
+    const q = this.query;
+    const k = this.segmentPosition[i]!;
+    if (q.number === noNumber) return groupRank + k;
+    if (this.number[i] === q.number) return groupRank + (k - this.memberStart[q.numberSegment]!);
+    const before = q.numberSegment === -1 ? 0 : this.memberStart[q.numberSegment + 1]! - this.memberStart[q.numberSegment]!;
+    return groupRank + before + (k - this.memberStart[q.noNumberSegment]!);
+  }
+
+  /** addressSimilarityOf's street part between the query and street s, once per street and query. */
+  private streetSimilarityOf(s: number): number {
+    const q = this.query;
+    if (this.streetSeen[s] !== q.stamp) {
+      this.streetSeen[s] = q.stamp;
+      this.streetSimilarity[s] = diceOfRange(q.bigrams!, this.streetCodes, this.streetStart[s]!, this.streetStart[s + 1]!, q.emptyStreet && s === this.emptyStreet);
+    }
+    return this.streetSimilarity[s]!;
   }
 
   // The place being scored by scoreAgainst, and its interned house number.
@@ -341,17 +422,18 @@ export class DedupIndex {
     number: noNumber,
     bigrams: null as Uint32Array | null,
     emptyStreet: false,
+    numberSegment: -1,
+    noNumberSegment: -1,
+    /** Rank of each score (see scoreAgainst), and whether they came in rank order. */
+    ranks: [] as number[],
+    sorted: true,
   };
 
-  private addSegment(s: number): void {
-    for (let k = this.memberStart[s]!, end = this.memberStart[s + 1]!; k < end; k++) this.add(this.segmentMembers[k]!);
-  }
-
   /** Considers place i once per query. */
-  private add(i: number): void {
+  private add(i: number, rank: number): void {
     if (this.seen[i] === this.query.stamp) return;
     this.seen[i] = this.query.stamp;
-    this.consider(i);
+    this.consider(i, rank);
   }
 
   /** Features of place i, its address taken from the interned street. */
@@ -362,7 +444,7 @@ export class DedupIndex {
   }
 
   /** Scores place i against the query unless it is the query itself or the "different buildings" rule holds. */
-  private consider(i: number): void {
+  private consider(i: number, rank: number): void {
     const q = this.query;
     if (i === q.self) return;
     if (q.located && this.located[i] === 1 && this.differentBuildings(i)) return;
@@ -371,7 +453,10 @@ export class DedupIndex {
     const candidate = this.records[i]!;
     const other = (this.features[i] ??= memo.get(candidate) ?? this.featuresAt(i));
     const pair = record.id < candidate.id ? scoreUnlessDistinct(features, other) : scoreUnlessDistinct(other, features);
-    if (pair) q.scores.push(pair);
+    if (!pair) return;
+    if (q.ranks.length > 0 && rank < q.ranks[q.ranks.length - 1]!) q.sorted = false;
+    q.scores.push(pair);
+    q.ranks.push(rank);
   }
 
   /** differentBuildings(query, place i) for a located place and query, on the columns. */
@@ -384,12 +469,7 @@ export class DedupIndex {
     // addressSimilarityOf(query address, place i's address) >= 0.8, once per interned street.
     const otherNumber = this.number[i]!;
     if (q.number === noNumber || otherNumber === noNumber || q.number === otherNumber) {
-      const s = this.street[i]!;
-      if (this.streetSeen[s] !== q.stamp) {
-        this.streetSeen[s] = q.stamp;
-        this.streetSimilarity[s] = diceOfRange(q.bigrams!, this.streetCodes, this.streetStart[s]!, this.streetStart[s + 1]!, q.emptyStreet && s === this.emptyStreet);
-      }
-      if (this.streetSimilarity[s]! >= 0.8) return false;
+      if (this.streetSimilarityOf(this.street[i]!) >= 0.8) return false;
     }
     return flat > farSquared || distanceKm(q.record as { latitude: number; longitude: number }, this.records[i] as { latitude: number; longitude: number }) * 1000 > farApartM;
   }
