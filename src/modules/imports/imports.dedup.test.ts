@@ -146,4 +146,19 @@ describe('the candidate index scores exactly the pairs a brute-force scan finds'
     expect(bruteForce.size).toBeGreaterThan(50);
     expect(Object.fromEntries(viaIndex)).toEqual(Object.fromEntries(bruteForce));
   });
+
+  it('same decisions, signals and reasons as scorePair (the index skips building distinct pairs)', async () => {
+    const { DedupIndex } = await import('./imports.dedup-index.ts');
+    const existing = records.filter((_, i) => i % 3 === 0);
+    const incoming = records.filter((_, i) => i % 3 !== 0);
+    const index = new DedupIndex(existing);
+    const key = (p: { a: string; b: string }) => `${p.a}|${p.b}`;
+    const viaIndex = incoming.flatMap((r) => index.scoreAgainst(r)).sort((x, y) => key(x).localeCompare(key(y)));
+    const isIncoming = new Set(incoming.map((r) => r.id));
+    const bruteForce = findDuplicates(records)
+      .filter((p) => isIncoming.has(p.a) !== isIncoming.has(p.b))
+      .sort((x, y) => key(x).localeCompare(key(y)));
+    expect(new Set(bruteForce.map((p) => p.decision))).toEqual(new Set(['merge', 'review']));
+    expect(viaIndex).toEqual(bruteForce);
+  });
 });

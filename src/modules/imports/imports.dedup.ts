@@ -85,7 +85,7 @@ export function dice(a: string, b: string): number {
 }
 
 /** The same bigrams as `bigrams`, as sorted numeric codes (a multiset): compared without allocating. */
-function bigramCodes(text: string): Uint32Array {
+export function bigramCodes(text: string): Uint32Array {
   const t = ` ${text} `;
   const codes = new Uint32Array(t.length - 1);
   for (let i = 0; i < t.length - 1; i++) codes[i] = t.charCodeAt(i) * 65_536 + t.charCodeAt(i + 1);
@@ -94,19 +94,27 @@ function bigramCodes(text: string): Uint32Array {
 
 /** `dice` on two bigramCodes multisets (a merge of two sorted arrays). */
 function diceOf(x: Uint32Array, y: Uint32Array, bothEmpty: boolean): number {
+  return diceOfRange(x, y, 0, y.length, bothEmpty);
+}
+
+/** `diceOf` with `y` the codes y[from..to) (a slice of a packed array, without copying it). */
+export function diceOfRange(x: Uint32Array, y: Uint32Array, from: number, to: number, bothEmpty: boolean): number {
   if (bothEmpty) return 1;
   let common = 0;
   let i = 0;
-  let j = 0;
-  while (i < x.length && j < y.length) {
-    if (x[i] === y[j]) {
+  let j = from;
+  const xLength = x.length;
+  while (i < xLength && j < to) {
+    const xi = x[i]!;
+    const yj = y[j]!;
+    if (xi === yj) {
       common++;
       i++;
       j++;
-    } else if (x[i]! < y[j]!) i++;
+    } else if (xi < yj) i++;
     else j++;
   }
-  const total = x.length + y.length;
+  const total = xLength + (to - from);
   return total === 0 ? 0 : (2 * common) / total;
 }
 
@@ -132,14 +140,14 @@ function nameSimilarityOf(a: NameFeatures, b: NameFeatures): number {
   return Math.max(jaccard, diceOf(a.bigrams, b.bigrams, a.words.size === 0 && b.words.size === 0));
 }
 
-function addressParts(adresse: string): { number: string | null; street: string } {
+export function addressParts(adresse: string): { number: string | null; street: string } {
   const words = normalizeText(adresse).split(' ').map((w) => abbreviations[w] ?? w);
   const number = /^\d+[a-z]?$/.test(words[0] ?? '') ? words.shift()! : null;
   const rest = words.filter((w) => !['bis', 'ter'].includes(w));
   return { number, street: rest.join(' ') };
 }
 
-interface AddressFeatures {
+export interface AddressFeatures {
   number: string | null;
   street: string;
   bigrams: Uint32Array;
@@ -185,16 +193,82 @@ export interface DedupFeatures {
 }
 
 export function dedupFeatures(record: DedupRecord): DedupFeatures {
-  return {
-    record,
-    name: nameFeatures(record.nom),
-    address: addressFeatures(record.adresse),
-    located: hasPosition(record),
-    cosLatitude: Math.cos(((record.latitude ?? 0) * Math.PI) / 180),
-    pivot: isRealPivot(record.pivot) ? record.pivot : null,
-    phone: phoneKey(record.telephone),
-    emails: record.courriels.map((e) => e.toLowerCase()),
-  };
+  return new LazyFeatures(record, record);
+}
+
+/**
+ * `from`'s features (computed from its values) for `record`, which keeps its own id and
+ * position: for a record equal to `from` in the scored values.
+ */
+export function sharedFeatures(record: DedupRecord, from: DedupFeatures): DedupFeatures {
+  if (from instanceof LazyFeatures) return from.for(record);
+  return { ...from, record };
+}
+
+/** The features of `record` with its address features already known (as the index interns them). */
+export function featuresWithAddress(record: DedupRecord, address: AddressFeatures): DedupFeatures {
+  const features = new LazyFeatures(record, record);
+  features.knownAddress = address;
+  return features;
+}
+
+/**
+ * DedupFeatures computed field by field on first use: most pairs are settled on positions
+ * and addresses alone, and the names, pivots, phones and e-mails of most places are never read.
+ */
+class LazyFeatures implements DedupFeatures {
+  readonly located: boolean;
+  readonly cosLatitude: number;
+  knownAddress: AddressFeatures | undefined = undefined;
+  /** The features these share (same values, other record): their fields are read from it. */
+  private origin: LazyFeatures | undefined = undefined;
+  private knownName: NameFeatures | undefined = undefined;
+  private knownPivot: string | null | undefined = undefined;
+  private knownPhone: string | null | undefined = undefined;
+  private knownEmails: string[] | undefined = undefined;
+
+  /** `record` gives the id and position, `source` (an equal record, or itself) the values. */
+  constructor(
+    readonly record: DedupRecord,
+    private readonly source: DedupRecord,
+  ) {
+    this.located = hasPosition(source);
+    this.cosLatitude = Math.cos(((source.latitude ?? 0) * Math.PI) / 180);
+  }
+
+  get name(): NameFeatures {
+    if (this.origin) return this.origin.name;
+    return (this.knownName ??= nameFeatures(this.source.nom));
+  }
+
+  get address(): AddressFeatures {
+    if (this.origin) return this.origin.address;
+    return (this.knownAddress ??= addressFeatures(this.source.adresse));
+  }
+
+  get pivot(): string | null {
+    if (this.origin) return this.origin.pivot;
+    if (this.knownPivot === undefined) this.knownPivot = isRealPivot(this.source.pivot) ? this.source.pivot : null;
+    return this.knownPivot;
+  }
+
+  get phone(): string | null {
+    if (this.origin) return this.origin.phone;
+    if (this.knownPhone === undefined) this.knownPhone = phoneKey(this.source.telephone);
+    return this.knownPhone;
+  }
+
+  get emails(): string[] {
+    if (this.origin) return this.origin.emails;
+    return (this.knownEmails ??= this.source.courriels.map((e) => e.toLowerCase()));
+  }
+
+  /** These features for `record` (same values, its own id and position), sharing what is or will be computed. */
+  for(record: DedupRecord): LazyFeatures {
+    const shared = new LazyFeatures(record, this.source);
+    shared.origin = this.origin ?? this;
+    return shared;
+  }
 }
 
 /** Metres between two located records (null when either position says nothing about the building). */
@@ -226,42 +300,41 @@ export function scorePair(a: DedupRecord, b: DedupRecord): PairScore {
 }
 
 export function scoreFeatures(fa: DedupFeatures, fb: DedupFeatures): PairScore {
+  return scoreOf(fa, fb, false)!;
+}
+
+/** scoreFeatures, or null when the pair is "distinct" (nothing is built for the many pairs that are). */
+export function scoreUnlessDistinct(fa: DedupFeatures, fb: DedupFeatures): PairScore | null {
+  return scoreOf(fa, fb, true);
+}
+
+function scoreOf(fa: DedupFeatures, fb: DedupFeatures, nullIfDistinct: boolean): PairScore | null {
   const a = fa.record;
   const b = fb.record;
-  const name = nameSimilarityOf(fa.name, fb.name);
   const address = addressSimilarityOf(fa.address, fb.address);
   const metres = distanceM(fa, fb);
   const pivot = fa.pivot !== null && fb.pivot !== null
     ? fa.pivot === fb.pivot ? 'same' : fa.pivot.slice(0, 9) === fb.pivot.slice(0, 9) ? 'same_siren' : 'different'
     : 'unknown';
   const phone = fa.phone && fb.phone ? fa.phone === fb.phone : null;
-  const email = fa.emails.length && fb.emails.length ? fb.emails.some((e) => fa.emails.includes(e)) : null;
-
-  let sum = weights.name * name + weights.address * address;
-  let weight = weights.name + weights.address;
-  if (metres !== null) {
-    sum += weights.distance * (metres <= 30 ? 1 : metres <= 100 ? 0.7 : metres <= 300 ? 0.3 : 0);
-    weight += weights.distance;
+  const email = fa.emails.length && fb.emails.length ? sharesEmail(fa.emails, fb.emails) : null;
+  const weight = weights.name + weights.address + (metres !== null ? weights.distance : 0) + (pivot === 'same' || pivot === 'different' ? weights.pivot : 0) +
+    (phone !== null ? weights.phone : 0) + (email !== null ? weights.email : 0);
+  if (nullIfDistinct) {
+    // Distinct whatever the names: far apart with unlike addresses, or below the review
+    // threshold even with equal names (the score only grows with the name similarity).
+    if (metres !== null && metres > farApartM && address < 0.8) return null;
+    if (Math.round((100 * weightedSum(1, address, metres, pivot, phone, email)) / weight) < reviewThreshold) return null;
   }
-  if (pivot === 'same' || pivot === 'different') {
-    sum += weights.pivot * (pivot === 'same' ? 1 : 0);
-    weight += weights.pivot;
-  }
-  if (phone !== null) {
-    sum += weights.phone * (phone ? 1 : 0);
-    weight += weights.phone;
-  }
-  if (email !== null) {
-    sum += weights.email * (email ? 1 : 0);
-    weight += weights.email;
-  }
-  const score = Math.round((100 * sum) / weight);
-  const signals = { name: round(name), address: round(address), distance_m: metres === null ? null : Math.round(metres), pivot, phone, email } as const;
+  const name = nameSimilarityOf(fa.name, fb.name);
+  const score = Math.round((100 * weightedSum(name, address, metres, pivot, phone, email)) / weight);
 
   let decision: DedupDecision = score >= mergeThreshold ? 'merge' : score >= reviewThreshold ? 'review' : 'distinct';
   let reason: string | undefined;
   // Different buildings: two branches of one organisation, never the same place.
   if (metres !== null && metres > farApartM && address < 0.8) decision = 'distinct';
+  if (nullIfDistinct && decision === 'distinct') return null;
+  const signals = { name: round(name), address: round(address), distance_m: metres === null ? null : Math.round(metres), pivot, phone, email } as const;
   // Same building, different names: a mairie and its médiathèque are two places.
   if (decision === 'merge' && name < 0.5) {
     decision = 'review';
@@ -275,6 +348,21 @@ export function scoreFeatures(fa: DedupFeatures, fb: DedupFeatures): PairScore {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** The weighted sum of the signals both records carry (the score is this over their weights). */
+function weightedSum(name: number, address: number, metres: number | null, pivot: PairScore['signals']['pivot'], phone: boolean | null, email: boolean | null): number {
+  let sum = weights.name * name + weights.address * address;
+  if (metres !== null) sum += weights.distance * (metres <= 30 ? 1 : metres <= 100 ? 0.7 : metres <= 300 ? 0.3 : 0);
+  if (pivot === 'same' || pivot === 'different') sum += weights.pivot * (pivot === 'same' ? 1 : 0);
+  if (phone !== null) sum += weights.phone * (phone ? 1 : 0);
+  if (email !== null) sum += weights.email * (email ? 1 : 0);
+  return sum;
+}
+
+function sharesEmail(x: readonly string[], y: readonly string[]): boolean {
+  for (const e of y) if (x.includes(e)) return true;
+  return false;
+}
 
 /** Pairs worth scoring: same commune, or within 100 m of each other across a commune boundary. */
 export function candidatePairs(records: DedupRecord[]): [DedupRecord, DedupRecord][] {
