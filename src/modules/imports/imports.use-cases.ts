@@ -11,6 +11,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { withTightHeap } from '../../lib/tight-heap.ts';
 import { DomainError, NotFoundError } from '../../lib/errors.ts';
 import type { Territories } from '../territories/territories.types.ts';
 import type { Actor } from '../lieux/lieux.use-cases.ts';
@@ -109,6 +110,10 @@ class DryRunRollback extends Error {
 export { recordKey };
 
 export async function runImport(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
+  return withTightHeap(() => importRun(deps, options));
+}
+
+async function importRun(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
   const source = await getSource(deps, options.source);
   const started = deps.clock.now();
   const startedMs = performance.now();
