@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/kysely.ts';
-import { createTestDatabase, testDatabaseUrl, testDatabaseUrlOf } from '../../../test/helpers/db.ts';
+import { createTestDatabase, testDatabaseUrl } from '../../../test/helpers/db.ts';
 import { insertLieu, insertLieux, recordLieuChange } from '../../../test/builders/lieu.ts';
 import { SearchIndex } from './search-index.ts';
 import { searchLieux } from './search-engine.ts';
@@ -89,7 +89,7 @@ describe('SearchIndex', () => {
       index = await SearchIndex.open(handle, { pollMs: 0 });
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(handle.db);
       const tsx = path.resolve(here, '../../../node_modules/.bin/tsx');
-      const { stdout } = await promisify(execFile)(tsx, [path.join(here, 'search-index.writer.ts'), testDatabaseUrlOf(handle)!, rows[0]!.schema, 'Écrit par un autre processus'], {
+      const { stdout } = await promisify(execFile)(tsx, [path.join(here, 'search-index.writer.ts'), testDatabaseUrl!, rows[0]!.schema, 'Écrit par un autre processus'], {
         cwd: path.resolve(here, '../../..'),
       });
       const id = stdout.trim();
