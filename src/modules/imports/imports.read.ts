@@ -83,15 +83,16 @@ function heldTable(table: Table): LazyTable {
   return { headers: table.headers, originalHeaders: table.originalHeaders, delimiter: table.delimiter, entries: () => entries };
 }
 
-function delimitedTable(text: string): LazyTable {
-  const { headers, originalHeaders, delimiter, entries } = openDelimited(text);
+/** `utf8`: the text's exact UTF-8 bytes, when the file was UTF-8 (read in place on each pass). */
+function delimitedTable(text: string, utf8: Uint8Array | undefined): LazyTable {
+  const { headers, originalHeaders, delimiter, entries } = openDelimited(text, { utf8 });
   let first: Iterable<TableEntry> | null = entries; // the header is read: the first pass goes on from there
   return {
     headers,
     originalHeaders,
     delimiter,
     entries() {
-      const pass = first ?? openDelimited(text, { delimiter }).entries;
+      const pass = first ?? openDelimited(text, { delimiter, utf8 }).entries;
       first = null;
       return pass;
     },
@@ -117,12 +118,16 @@ async function parseBytes(bytes: Uint8Array, expect?: 'table' | 'json'): Promise
     if (expect === 'json') throw new ImportFileError('Un fichier JSON est attendu, pas un classeur Excel.');
     return { kind: 'table', table: heldTable(await readXlsx(bytes)) };
   }
-  const { text, encoding } = decodeText(bytes);
+  const { text, encoding, bom } = decodeText(bytes);
   const start = text.trimStart()[0];
   if (expect === 'json' || (expect === undefined && (start === '{' || start === '['))) {
     return { kind: 'json', value: parseJson(text), encoding };
   }
-  return { kind: 'table', table: delimitedTable(text), encoding };
+  // Valid UTF-8 decodes one to one: the file's bytes are the text's, unless the decoder also
+  // dropped a second byte order mark (then the lengths differ).
+  const body = encoding === 'utf-8' ? bytes.subarray(bom ? 3 : 0) : undefined;
+  const utf8 = body && Buffer.byteLength(text) === body.byteLength ? body : undefined;
+  return { kind: 'table', table: delimitedTable(text, utf8), encoding };
 }
 
 function parseJson(text: string): unknown {

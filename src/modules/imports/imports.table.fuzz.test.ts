@@ -97,6 +97,14 @@ describe('openDelimited', () => {
     expect(parsed.rows.map((r) => r.row)).toEqual([3, 6]);
   });
 
+  it('reads the same rows from the file’s own UTF-8 bytes as from the text', () => {
+    const text = 'id;nom;commune\r\n1;"Médiathèque\r\n« L’Arche »";Nevers\r\n2;EPN 😀;Dijon\r\n';
+    const fromText = [...openDelimited(text).entries];
+    const fromBytes = [...openDelimited(text, { utf8: new Uint8Array(Buffer.from(`xx${text}`)).subarray(2) }).entries];
+    expect(fromBytes).toEqual(fromText);
+    expect(fromBytes.map((e) => e.row?.values.nom)).toEqual(['Médiathèque\r\n« L’Arche »', 'EPN 😀']);
+  });
+
   it('throws the header errors when opening, the others when reading', () => {
     expect(() => openDelimited('id,nom,id\n1,a,b\n')).toThrow(/apparaît deux fois/);
     expect(() => [...openDelimited('id,nom\n').entries]).toThrow(/qu'une ligne d'en-tête/);

@@ -87,11 +87,12 @@ export function parseDelimited(text: string, options: { delimiter?: Delimiter } 
  * Streaming form of parseDelimited: the header is read and checked at once, the rows when
  * iterating `entries`. Same rows, errors and messages; only for a file that has both a bad
  * header and a malformed later part, the header is reported first (parseDelimited reports the
- * malformed part, having parsed the whole file).
+ * malformed part, having parsed the whole file). `utf8`: the text's own UTF-8 bytes when the
+ * caller holds them (the file as read), scanned in place instead of encoding a copy per pass.
  */
-export function openDelimited(text: string, options: { delimiter?: Delimiter } = {}): DelimitedTable {
+export function openDelimited(text: string, options: { delimiter?: Delimiter; utf8?: Uint8Array } = {}): DelimitedTable {
   const { body, delimiter } = prepareText(text, options);
-  const records = delimitedRecords(body, delimiter);
+  const records = delimitedRecords(body, delimiter, body === text ? options.utf8 : undefined);
   const header = readHeader(records);
   if (!header.ok) throw header.error;
   return { headers: header.headers, originalHeaders: header.originalHeaders, delimiter, entries: tableEntries(records, header.headers, delimiter) };
@@ -171,12 +172,12 @@ class Unusual extends Error {}
  * quote, a record over the size limit, NUL characters) is handed to
  * csv-parse, which either parses it the same way or gives the French error of parseDelimited.
  */
-export function* delimitedRecords(body: string, delimiter: Delimiter): Generator<DelimitedRecord, void, undefined> {
+export function* delimitedRecords(body: string, delimiter: Delimiter, utf8?: Uint8Array): Generator<DelimitedRecord, void, undefined> {
   let yielded = 0;
   let line = 1;
   // Scanned as UTF-8 bytes, as csv-parse does: each field is a string of its own (not a slice
   // keeping the whole text alive), one byte per character when it can be.
-  const bytes = Buffer.from(body);
+  const bytes = utf8 ? Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength) : Buffer.from(body);
   if (bytes.indexOf(0) === -1) {
     try {
       for (const record of scanRecords(bytes, delimiter.charCodeAt(0))) {
