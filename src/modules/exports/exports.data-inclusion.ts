@@ -62,6 +62,8 @@ export function dataInclusionStructureId(row: Pick<LieuRow, 'id'>): string {
 
 export function toDataInclusionStructure(row: ExportRow, publicUrl: string): Record<string, unknown> {
   const siret = /^\d{14}$/.test(row.pivot) && row.pivot !== PLACEHOLDER_SIRET ? row.pivot : null;
+  // An association's pivot is its RNA number (W and 9 digits): data·inclusion has a field for it.
+  const rna = /^W\d{9}$/.test(row.pivot) ? row.pivot : null;
   return {
     source: dataInclusionSource,
     id: dataInclusionStructureId(row),
@@ -70,6 +72,7 @@ export function toDataInclusionStructure(row: ExportRow, publicUrl: string): Rec
     description: row.presentation_detail ?? row.presentation_resume,
     lien_source: `${publicUrl}/lieux/${row.id}`,
     siret,
+    rna,
     commune: row.commune,
     code_postal: row.code_postal,
     code_insee: row.code_insee,

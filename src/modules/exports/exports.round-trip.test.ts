@@ -40,6 +40,7 @@ describe('export → import round trip', () => {
         modalites_accompagnement: 'En autonomie|Dans un atelier collectif', prise_rdv: 'https://rdv.example.fr/bm',
       }, { kind: 'system' }),
       await createLieu(deps, { pivot: '00000000000000', nom: 'Espace numérique', commune: 'Nevers', code_postal: '58000', adresse: '2 rue du Rempart', date_maj: '2024-11-02' }, { kind: 'system' }),
+      await createLieu(deps, { pivot: 'W581002345', nom: 'Association Clic Nivernais', commune: 'Nevers', code_postal: '58000', adresse: '5 rue Saint-Martin', date_maj: '2024-10-12' }, { kind: 'system' }),
     );
   });
   afterAll(() => handle?.close());
@@ -63,4 +64,11 @@ describe('export → import round trip', () => {
       }
     });
   }
+
+  it('keeps each pivot through data·inclusion: a SIRET as siret, an RNA as rna, the placeholder as neither', async () => {
+    const structures = JSON.parse((await exportBytes(handle, 'data-inclusion-structures')).toString()) as { siret: string | null; rna: string | null }[];
+    expect(structures.map((s) => [s.siret, s.rna])).toEqual(expect.arrayContaining([['21690123100011', null], [null, null], [null, 'W581002345']]));
+    const read = await readSourceFile({ bytes: Buffer.from(JSON.stringify(structures)), format: 'data-inclusion-json' });
+    expect(read.records.map((r) => r.lieu.pivot).sort()).toEqual(created.map((l) => l.pivot).sort());
+  });
 });
