@@ -1,8 +1,8 @@
 // An import allocates far faster than it keeps: with V8's default heap growth (up to 4× the
 // live size between full collections) a 50,000-row run peaked at 1.3 GB resident for ~300 MB
 // live. While a run is going, the heap may grow by 30 % only (`--heap-growing-percent`), so
-// full collections come sooner (measured in docs/benchmarks.md: peak 1,326 → 628 MB, time
-// within the noise); the default comes back when the last run of the process ends.
+// full collections come sooner (docs/benchmarks.md: peak 1,326 → 671 MB on one loaded
+// machine, ~4 % slower side by side); the default returns when the process's last run ends.
 import v8 from 'node:v8';
 
 let running = 0;

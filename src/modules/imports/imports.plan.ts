@@ -60,8 +60,8 @@ export interface PreparedRecord {
   value: LieuValue;
 }
 
+/** What preparing a file's chunks accumulates (each chunk's accepted records are returned, not kept). */
 export interface Prepared {
-  accepted: PreparedRecord[];
   /** Keys of rows skipped because their content hash is unchanged. */
   unchangedKeys: string[];
   /** Raw rows of rejected records (stored without a place). */
@@ -111,11 +111,11 @@ function fullRecord(lieu: RawLieu): Record<string, unknown> {
 /**
  * Prepares a file's records chunk by chunk, in file order: each call returns the chunk's
  * accepted records; keys seen, unchanged keys, problems and counts accumulate in `prepared`
- * (whose `accepted` stays empty: the caller holds one chunk at a time). `total`: the file's
+ * (the caller holds one chunk's records at a time). `total`: the file's
  * usable records, for progress.
  */
 export function createPreparer(ctx: PlanContext, total: number, onProgress?: (done: number, total: number) => void) {
-  const prepared: Prepared = { accepted: [], unchangedKeys: [], rejectedRows: [], seen: new Set(), problems: [], rejected: 0, warnings: 0 };
+  const prepared: Prepared = { unchangedKeys: [], rejectedRows: [], seen: new Set(), problems: [], rejected: 0, warnings: 0 };
   let done = 0;
   const prepareOne = (record: SourceRecord, accepted: PreparedRecord[]) => {
     const key = recordKey(record);
@@ -165,13 +165,6 @@ export function createPreparer(ctx: PlanContext, total: number, onProgress?: (do
       return prepared.rejectedRows.splice(0);
     },
   };
-}
-
-/** All records at once (tests, small files): createPreparer on one chunk. */
-export function prepareRecords(ctx: PlanContext, records: readonly SourceRecord[], onProgress?: (done: number, total: number) => void): Prepared {
-  const preparer = createPreparer(ctx, records.length, onProgress);
-  const accepted = preparer.prepare(records);
-  return { ...preparer.prepared, accepted };
 }
 
 /** The shape the duplicate scorer reads, from a validated value or a row. */
