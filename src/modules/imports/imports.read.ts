@@ -1,13 +1,14 @@
 // Reads a source file into standard-keyed records: detects the format (or takes the one
 // given), decodes text, parses CSV/XLSX/JSON/GeoJSON, applies the format adapter, and
 // rejects rows with duplicate ids. Pure: no database, no network.
-import { decodeText, isZip, type TextEncoding } from './imports.decode.ts';
+import { isUtf8 } from 'node:buffer';
+import { decodeText, isZip, looksBinary, type TextEncoding } from './imports.decode.ts';
 import { dataInclusionId, dataInclusionStructureFields, mapDataInclusionStructure } from './imports.data-inclusion.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
 import { idOf, isStandardField, setField, standardFields, type RawLieu, type SourceRecord, type StandardField } from './imports.fields.ts';
 import { legacyExternalId, legacyOnlyFields, mapLegacyRecord } from './imports.legacy.ts';
 import { applyMapping, checkMappingColumns, type SourceMapping } from './imports.mapping.ts';
-import { normalizeHeader, openDelimited, type Delimiter, type Table, type TableRow } from './imports.table.ts';
+import { isAsciiSpace, normalizeHeader, openDelimited, type Delimiter, type Table, type TableRow } from './imports.table.ts';
 import { readXlsx } from './imports.xlsx.ts';
 
 export const importFormats = [
@@ -83,16 +84,16 @@ function heldTable(table: Table): LazyTable {
   return { headers: table.headers, originalHeaders: table.originalHeaders, delimiter: table.delimiter, entries: () => entries };
 }
 
-/** `utf8`: the text's exact UTF-8 bytes, when the file was UTF-8 (read in place on each pass). */
-function delimitedTable(text: string, utf8: Uint8Array | undefined): LazyTable {
-  const { headers, originalHeaders, delimiter, entries } = openDelimited(text, { utf8 });
+/** `input`: the text, or its UTF-8 bytes when the file was UTF-8 (read in place on each pass). */
+function delimitedTable(input: string | Buffer): LazyTable {
+  const { headers, originalHeaders, delimiter, entries } = openDelimited(input);
   let first: Iterable<TableEntry> | null = entries; // the header is read: the first pass goes on from there
   return {
     headers,
     originalHeaders,
     delimiter,
     entries() {
-      const pass = first ?? openDelimited(text, { delimiter, utf8 }).entries;
+      const pass = first ?? openDelimited(input, { delimiter }).entries;
       first = null;
       return pass;
     },
@@ -118,16 +119,33 @@ async function parseBytes(bytes: Uint8Array, expect?: 'table' | 'json'): Promise
     if (expect === 'json') throw new ImportFileError('Un fichier JSON est attendu, pas un classeur Excel.');
     return { kind: 'table', table: heldTable(await readXlsx(bytes)) };
   }
-  const { text, encoding, bom } = decodeText(bytes);
+  const utf8 = utf8Table(bytes, expect);
+  if (utf8) return { kind: 'table', table: delimitedTable(utf8), encoding: 'utf-8' };
+  const { text, encoding } = decodeText(bytes);
   const start = text.trimStart()[0];
   if (expect === 'json' || (expect === undefined && (start === '{' || start === '['))) {
     return { kind: 'json', value: parseJson(text), encoding };
   }
-  // Valid UTF-8 decodes one to one: the file's bytes are the text's, unless the decoder also
-  // dropped a second byte order mark (then the lengths differ).
-  const body = encoding === 'utf-8' ? bytes.subarray(bom ? 3 : 0) : undefined;
-  const utf8 = body && Buffer.byteLength(text) === body.byteLength ? body : undefined;
-  return { kind: 'table', table: delimitedTable(text, utf8), encoding };
+  return { kind: 'table', table: delimitedTable(text), encoding };
+}
+
+/**
+ * The bytes of a table file that is valid UTF-8, after its byte order mark: read in place, never
+ * decoded whole (a 33 MB file would be a 62 MB string held for the whole run). Undefined when
+ * decodeText must decide: other encodings, binary files, JSON, a start that is not plain ASCII.
+ */
+function utf8Table(bytes: Uint8Array, expect: 'table' | 'json' | undefined): Buffer | undefined {
+  if (expect === 'json') return undefined;
+  const file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bom = file[0] === 0xef && file[1] === 0xbb && file[2] === 0xbf;
+  const body = bom ? file.subarray(3) : file;
+  if (!bom && looksBinary(file)) return undefined;
+  let first = 0;
+  while (first < body.length && isAsciiSpace(body[first]!)) first++;
+  const start = body[first];
+  // A second byte order mark, Unicode spaces, JSON or an empty file: decodeText's path.
+  if (start === undefined || start >= 0x80 || (expect === undefined && (start === 0x7b || start === 0x5b))) return undefined;
+  return isUtf8(body) ? body : undefined;
 }
 
 function parseJson(text: string): unknown {

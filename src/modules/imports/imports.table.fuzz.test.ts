@@ -18,9 +18,19 @@ function referenceRecords(body: string, delimiter: Delimiter): { row: number; fi
   });
 }
 
-function ours(body: string, delimiter: Delimiter): { row: number; fields: string[] }[] | string {
+function ours(body: string | Buffer, delimiter: Delimiter): { row: number; fields: string[] }[] | string {
   try {
     return [...delimitedRecords(body, delimiter)];
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Everything openDelimited gives (header, then entries) or the message it throws. */
+function opened(input: string | Buffer): unknown {
+  try {
+    const table = openDelimited(input);
+    return { headers: table.headers, delimiter: table.delimiter, entries: [...table.entries] };
   } catch (error) {
     return (error as Error).message;
   }
@@ -50,6 +60,9 @@ describe('delimitedRecords', () => {
       const delimiter = ([',', ';', '\t'] as const)[i % 3]!;
       const expected = referenceRecords(text, delimiter);
       const got = ours(text, delimiter);
+      // The same bytes read in place (csv-parse then reads the bytes, not the text).
+      expect(ours(Buffer.from(text), delimiter), JSON.stringify(text)).toEqual(got);
+      expect(opened(Buffer.from(text)), JSON.stringify(text)).toEqual(opened(text));
       if (typeof expected === 'string') {
         failures++;
         expect(typeof got, JSON.stringify(text)).toBe('string');
@@ -100,9 +113,23 @@ describe('openDelimited', () => {
   it('reads the same rows from the file’s own UTF-8 bytes as from the text', () => {
     const text = 'id;nom;commune\r\n1;"Médiathèque\r\n« L’Arche »";Nevers\r\n2;EPN 😀;Dijon\r\n';
     const fromText = [...openDelimited(text).entries];
-    const fromBytes = [...openDelimited(text, { utf8: new Uint8Array(Buffer.from(`xx${text}`)).subarray(2) }).entries];
+    const fromBytes = [...openDelimited(Buffer.from(`xx${text}`).subarray(2)).entries];
     expect(fromBytes).toEqual(fromText);
     expect(fromBytes.map((e) => e.row?.values.nom)).toEqual(['Médiathèque\r\n« L’Arche »', 'EPN 😀']);
+  });
+
+  it.each([
+    ['a byte order mark', '\uFEFFid;nom\n1;a\n'],
+    ['two byte order marks', '\uFEFF\uFEFFid;nom\n1;a\n'],
+    ['blank lines and spaces first', '\n \t\r\nid;nom\n1;a\n'],
+    ['a non-ASCII first header', 'État;nom\n1;a\n'],
+    ['no-break spaces first', '\u00A0\u00A0\nid;nom\n1;a\n'],
+    ['only spaces', ' \n\t '],
+    ['only Unicode spaces', '\u00A0\u3000\n'],
+    ['Unicode spaces then a header past the first 4 KiB', `${'\u3000'.repeat(2000)}\nid;nom\n1;a\n`],
+    ['nothing', ''],
+  ])('reads a text starting with %s the same from its bytes', (_, text) => {
+    expect(opened(Buffer.from(text))).toEqual(opened(text));
   });
 
   it('throws the header errors when opening, the others when reading', () => {

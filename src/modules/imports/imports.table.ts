@@ -87,12 +87,12 @@ export function parseDelimited(text: string, options: { delimiter?: Delimiter } 
  * Streaming form of parseDelimited: the header is read and checked at once, the rows when
  * iterating `entries`. Same rows, errors and messages; only for a file that has both a bad
  * header and a malformed later part, the header is reported first (parseDelimited reports the
- * malformed part, having parsed the whole file). `utf8`: the text's own UTF-8 bytes when the
- * caller holds them (the file as read), scanned in place instead of encoding a copy per pass.
+ * malformed part, having parsed the whole file). `input` may be the text or its UTF-8 bytes
+ * (a file as read): bytes are scanned in place, so a run never holds the decoded text.
  */
-export function openDelimited(text: string, options: { delimiter?: Delimiter; utf8?: Uint8Array } = {}): DelimitedTable {
-  const { body, delimiter } = prepareText(text, options);
-  const records = delimitedRecords(body, delimiter, body === text ? options.utf8 : undefined);
+export function openDelimited(input: string | Buffer, options: { delimiter?: Delimiter } = {}): DelimitedTable {
+  const { body, delimiter } = typeof input === 'string' ? prepareText(input, options) : prepareBytes(input, options);
+  const records = delimitedRecords(body, delimiter);
   const header = readHeader(records);
   if (!header.ok) throw header.error;
   return { headers: header.headers, originalHeaders: header.originalHeaders, delimiter, entries: tableEntries(records, header.headers, delimiter) };
@@ -103,6 +103,24 @@ function prepareText(text: string, options: { delimiter?: Delimiter }): { body: 
   if (body.trim() === '') throw new ImportFileError('Le fichier est vide.');
   return { body, delimiter: options.delimiter ?? detectDelimiter(body) };
 }
+
+/** What prepareText does to the text, done on its UTF-8 bytes (decoding only the start). */
+function prepareBytes(bytes: Buffer, options: { delimiter?: Delimiter }): { body: string | Buffer; delimiter: Delimiter } {
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  let first = 0;
+  while (first < body.length && isAsciiSpace(body[first]!)) first++;
+  if (first === body.length) throw new ImportFileError('Le fichier est vide.');
+  if (body[first]! >= 0x80) {
+    // Unicode spaces count as blank too: a visible character in the next bytes settles it
+    // (the last one decoded may be cut in half), else the whole text does.
+    const head = body.toString('utf8', first, first + 4096);
+    if (head.length < 2 || head.slice(0, -1).trim() === '') return prepareText(body.toString('utf8'), options);
+  }
+  // The header line is within its first 64 Ki characters, hence 256 KiB.
+  return { body, delimiter: options.delimiter ?? detectDelimiter(body.toString('utf8', 0, 256 * 1024)) };
+}
+
+export const isAsciiSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
 
 type Header = { ok: true; headers: string[]; originalHeaders: string[] } | { ok: false; error: ImportFileError };
 
@@ -165,19 +183,19 @@ const CR = 13;
 class Unusual extends Error {}
 
 /**
- * The records of a delimited text (BOM removed), one at a time, with the line each starts on.
+ * The records of a delimited text or its UTF-8 bytes (BOM removed), one at a time, with the line each starts on.
  * RFC 4180 quoting (`""` inside quotes); the line ending is the first one found outside quotes
  * (CRLF, LF or CR), other line breaks are data. Reads exactly what csv-parse reads with
  * `{ delimiter, relax_column_count, max_record_size }`: anything unusual (a stray or unclosed
  * quote, a record over the size limit, NUL characters) is handed to
  * csv-parse, which either parses it the same way or gives the French error of parseDelimited.
  */
-export function* delimitedRecords(body: string, delimiter: Delimiter, utf8?: Uint8Array): Generator<DelimitedRecord, void, undefined> {
+export function* delimitedRecords(body: string | Buffer, delimiter: Delimiter): Generator<DelimitedRecord, void, undefined> {
   let yielded = 0;
   let line = 1;
   // Scanned as UTF-8 bytes, as csv-parse does: each field is a string of its own (not a slice
   // keeping the whole text alive), one byte per character when it can be.
-  const bytes = utf8 ? Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength) : Buffer.from(body);
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   if (bytes.indexOf(0) === -1) {
     try {
       for (const record of scanRecords(bytes, delimiter.charCodeAt(0))) {
@@ -191,7 +209,7 @@ export function* delimitedRecords(body: string, delimiter: Delimiter, utf8?: Uin
       if (!(error instanceof Unusual)) throw error;
     }
   }
-  // csv-parse reads the whole text; the records already given are the same, skip them.
+  // csv-parse reads the whole text (or its bytes); the records already given are the same, skip them.
   let parsed: { record: string[]; raw: string }[];
   try {
     parsed = parse(body, {
