@@ -16,7 +16,6 @@ import {
   dedupFeatures,
   diceOfRange,
   featuresWithAddress,
-  sharedFeatures,
   farApartM,
   scoreUnlessDistinct,
   type DedupFeatures,
@@ -27,7 +26,7 @@ import {
 const isLocated = (r: DedupRecord): boolean => r.latitude !== null && r.longitude !== null && !r.position_approximate;
 
 // Features of each record object, computed on first use and shared by every index holding it
-// (a run builds its "after" index from the "before" one's records).
+// (a run's created places are the very records scored for merge targets).
 const memo = new WeakMap<DedupRecord, DedupFeatures>();
 
 export function featuresOf(record: DedupRecord): DedupFeatures {
@@ -37,11 +36,6 @@ export function featuresOf(record: DedupRecord): DedupFeatures {
     memo.set(record, features);
   }
   return features;
-}
-
-/** Lends `record` the features already computed for an equal record (same scored values, other id). */
-export function shareFeatures(record: DedupRecord, from: DedupRecord): void {
-  memo.set(record, sharedFeatures(record, featuresOf(from)));
 }
 
 // Members closer than this are fetched from the k-d tree (the "different buildings" rule only

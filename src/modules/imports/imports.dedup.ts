@@ -193,21 +193,12 @@ export interface DedupFeatures {
 }
 
 export function dedupFeatures(record: DedupRecord): DedupFeatures {
-  return new LazyFeatures(record, record);
-}
-
-/**
- * `from`'s features (computed from its values) for `record`, which keeps its own id and
- * position: for a record equal to `from` in the scored values.
- */
-export function sharedFeatures(record: DedupRecord, from: DedupFeatures): DedupFeatures {
-  if (from instanceof LazyFeatures) return from.for(record);
-  return { ...from, record };
+  return new LazyFeatures(record);
 }
 
 /** The features of `record` with its address features already known (as the index interns them). */
 export function featuresWithAddress(record: DedupRecord, address: AddressFeatures): DedupFeatures {
-  const features = new LazyFeatures(record, record);
+  const features = new LazyFeatures(record);
   features.knownAddress = address;
   return features;
 }
@@ -220,54 +211,36 @@ class LazyFeatures implements DedupFeatures {
   readonly located: boolean;
   readonly cosLatitude: number;
   knownAddress: AddressFeatures | undefined = undefined;
-  /** The features these share (same values, other record): their fields are read from it. */
-  private origin: LazyFeatures | undefined = undefined;
   private knownName: NameFeatures | undefined = undefined;
   private knownPivot: string | null | undefined = undefined;
   private knownPhone: string | null | undefined = undefined;
   private knownEmails: string[] | undefined = undefined;
 
-  /** `record` gives the id and position, `source` (an equal record, or itself) the values. */
-  constructor(
-    readonly record: DedupRecord,
-    private readonly source: DedupRecord,
-  ) {
-    this.located = hasPosition(source);
-    this.cosLatitude = Math.cos(((source.latitude ?? 0) * Math.PI) / 180);
+  constructor(readonly record: DedupRecord) {
+    this.located = hasPosition(record);
+    this.cosLatitude = Math.cos(((record.latitude ?? 0) * Math.PI) / 180);
   }
 
   get name(): NameFeatures {
-    if (this.origin) return this.origin.name;
-    return (this.knownName ??= nameFeatures(this.source.nom));
+    return (this.knownName ??= nameFeatures(this.record.nom));
   }
 
   get address(): AddressFeatures {
-    if (this.origin) return this.origin.address;
-    return (this.knownAddress ??= addressFeatures(this.source.adresse));
+    return (this.knownAddress ??= addressFeatures(this.record.adresse));
   }
 
   get pivot(): string | null {
-    if (this.origin) return this.origin.pivot;
-    if (this.knownPivot === undefined) this.knownPivot = isRealPivot(this.source.pivot) ? this.source.pivot : null;
+    if (this.knownPivot === undefined) this.knownPivot = isRealPivot(this.record.pivot) ? this.record.pivot : null;
     return this.knownPivot;
   }
 
   get phone(): string | null {
-    if (this.origin) return this.origin.phone;
-    if (this.knownPhone === undefined) this.knownPhone = phoneKey(this.source.telephone);
+    if (this.knownPhone === undefined) this.knownPhone = phoneKey(this.record.telephone);
     return this.knownPhone;
   }
 
   get emails(): string[] {
-    if (this.origin) return this.origin.emails;
-    return (this.knownEmails ??= this.source.courriels.map((e) => e.toLowerCase()));
-  }
-
-  /** These features for `record` (same values, its own id and position), sharing what is or will be computed. */
-  for(record: DedupRecord): LazyFeatures {
-    const shared = new LazyFeatures(record, this.source);
-    shared.origin = this.origin ?? this;
-    return shared;
+    return (this.knownEmails ??= this.record.courriels.map((e) => e.toLowerCase()));
   }
 }
 

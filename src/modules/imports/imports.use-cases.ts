@@ -18,7 +18,7 @@ import type { Actor } from '../lieux/lieux.use-cases.ts';
 import { getSource, type Source } from '../sources/sources.use-cases.ts';
 import * as bulk from './imports.bulk-write.ts';
 import type { DuplicateWrite } from './imports.bulk-write.ts';
-import { DedupIndex, shareFeatures } from './imports.dedup-index.ts';
+import { DedupIndex } from './imports.dedup-index.ts';
 import { RegistryIndex } from './imports.registry-index.ts';
 import type { SourceRecord, StandardField } from './imports.fields.ts';
 import type { DedupRecord, PairScore } from './imports.dedup.ts';
@@ -202,6 +202,7 @@ async function importInTransaction(
   const ctx = { source, sourceName: source.name, format: file.format, territories: deps.territories, geocoded: deps.geocoding.positions, now, previousRows: await repo.loadImportRows(db, source.id), links: await repo.loadLinks(db, source.id) };
   // Places this source lists under a key of this file: never the merge target of another record.
   const listedHere = new Set([...scan.keys].map((key) => ctx.links.get(key)?.lieu_id).filter((id): id is string => id !== undefined));
+  scan.keys.clear(); // not needed any more: the run holds the keys it has seen itself (prepared.seen)
   const preparer = createPreparer(ctx, scan.records, options.onProgress);
   const prepared = preparer.prepared;
   const registry = new RegistryIndex(db);
@@ -244,7 +245,7 @@ async function importInTransaction(
     await bulk.upsertImportRows(db, source.id, runId, [...plan.importRows, ...preparer.takeRejectedRows()], (key) => ctx.previousRows.has(key));
     await upsertConflicts(db, source.id, runId, plan.conflicts, now);
     stages.lap('write');
-    rememberWritten(written, plan);
+    rememberWritten(written, plan, incomingPairs);
     for (const key of ['new', 'updated', 'unchanged', 'merged'] as const) totals[key] += plan.stats[key];
     planWarnings.push(...plan.warnings);
   }
@@ -426,11 +427,16 @@ interface WrittenPlaces {
   touched: Set<string>;
 }
 
-function rememberWritten(written: WrittenPlaces, plan: ApplyPlan): void {
+function rememberWritten(written: WrittenPlaces, plan: ApplyPlan, incomingPairs: MergeTargets['pairs']): void {
   const keyOf = new Map(plan.links.map((l) => [l.lieu_id, l.external_id]));
   for (const row of plan.inserts) written.inserted.set(row.id, keyOf.get(row.id) ?? '');
   for (const row of plan.updates) written.updated.add(row.id);
-  for (const row of [...plan.inserts, ...plan.updates]) {
+  for (const row of plan.inserts) {
+    // A created place is its record, as scored for merge targets: the same object (features computed once).
+    const incoming = incomingPairs.get(written.inserted.get(row.id)!)?.record;
+    written.fresh.set(row.id, incoming?.id === row.id ? incoming : dedupRecordOf(row.id, row));
+  }
+  for (const row of plan.updates) {
     if (row.status === 'published') written.fresh.set(row.id, dedupRecordOf(row.id, row));
     else written.fresh.delete(row.id);
   }
@@ -445,19 +451,15 @@ function rememberWritten(written: WrittenPlaces, plan: ApplyPlan): void {
  * places this run wrote are scored here.
  */
 function duplicatesOf(before: ScoringIndex, written: WrittenPlaces, unpublished: string[], incomingPairs: MergeTargets['pairs']): DuplicateWrite[] {
-  const gone = new Set(unpublished);
   const changed = new Set([...written.updated, ...unpublished]);
-  const fresh = new Map<string, DedupRecord>();
-  const known = (id: string) => {
+  for (const id of unpublished) written.fresh.delete(id);
+  const fresh = written.fresh;
+  /** A created place's pairs with the registry before the run, scored when looking for merge targets. */
+  const scoredBefore = (id: string) => {
     const key = written.inserted.get(id);
-    return key === undefined ? undefined : incomingPairs.get(key);
+    const incoming = key === undefined ? undefined : incomingPairs.get(key);
+    return incoming?.record.id === id ? incoming.scores : undefined;
   };
-  for (const [id, record] of written.fresh) {
-    if (gone.has(id)) continue;
-    const incoming = known(id);
-    if (incoming) shareFeatures(record, incoming.record);
-    fresh.set(id, record);
-  }
   const freshIndex = new DedupIndex([...fresh.values()]);
   const pairs = new Map<string, DuplicateWrite>();
   const add = (p: PairScore) => {
@@ -467,10 +469,7 @@ function duplicatesOf(before: ScoringIndex, written: WrittenPlaces, unpublished:
   for (const id of written.touched) {
     const record = fresh.get(id);
     if (!record) continue;
-    const incoming = known(id);
-    const againstBefore = incoming
-      ? incoming.scores.map((p) => ({ ...p, a: p.a === incoming.record.id ? id : p.a, b: p.b === incoming.record.id ? id : p.b }))
-      : before.scoreAgainst(record);
+    const againstBefore = scoredBefore(id) ?? before.scoreAgainst(record);
     for (const p of againstBefore) if (!changed.has(p.a === id ? p.b : p.a)) add(p);
     for (const p of freshIndex.scoreAgainst(record)) add(p);
   }
