@@ -221,6 +221,19 @@ describe('runImport atomicity and dry run', () => {
     expect((await placeOf('atomic', 'x1')).nom).toBe('Médiathèque Jean-Jaurès');
   });
 
+  it('a run stopped while an earlier chunk is being written changes nothing either', async () => {
+    const before = await counts();
+    // One record per chunk: when the third record is prepared, the second chunk's writes are in flight.
+    const stop = (done: number) => {
+      if (done === 3) throw new Error('processus interrompu');
+    };
+    const bytes = csv(rowA.replace('a1', 'y1'), rowB.replace('b2', 'y2'), rowC.replace('c3', 'y3'), rowD.replace(/^[^,]*/, 'y4'));
+    await expect(runImport(deps, { source: 'atomic', bytes, chunkSize: 1, onProgress: stop })).rejects.toThrow(/n’a rien modifié : processus interrompu/);
+    // What a statement sent after the rollback would have written outside the transaction shows up here.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await counts()).toEqual(before);
+  });
+
   it('a dry run reports the stats and writes nothing', async () => {
     const before = await counts();
     const report = await runImport(deps, { source: 'dry', bytes: csv(rowA.replace('a1', 'd1'), rowB.replace('b2', 'd2'), rowD), dryRun: true });

@@ -7,6 +7,7 @@
 // run with its stats and row errors. Any failure rolls everything back and leaves only a
 // "failed" run record.
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely, Transaction } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../../db/database.ts';
@@ -104,6 +105,8 @@ export const defaultGraceDays = 30;
  * rows; 2,000 stays under 460 MB for the same time (docs/benchmarks.md).
  */
 const planChunkSize = 2000;
+/** Records prepared between two turns of the event loop while a chunk's writes are in flight. */
+const preparedBetweenYields = 200;
 
 class DryRunRollback extends Error {
   constructor(readonly report: ImportReport) {
@@ -210,7 +213,7 @@ async function importInTransaction(
   const preparer = createPreparer(ctx, scan.records, options.onProgress);
   const prepared = preparer.prepared;
   const registry = new RegistryIndex(db);
-  const planChunk = createPlanner(ctx);
+  const planner = createPlanner(ctx);
   const written: WrittenPlaces = { fresh: new Map(), inserted: new Map(), updated: new Set(), touched: new Set() };
   const incomingPairs: MergeTargets['pairs'] = new Map();
   const claimed = new Set<string>();
@@ -221,13 +224,30 @@ async function importInTransaction(
 
   // The file chunk by chunk, in one transaction: prepare (keys, hashes, positions, validation
   // and enrichment once per row), find merge targets, read the places concerned, plan in
-  // memory, write in bulk. Only one chunk's records and rows are held at a time; what later
-  // chunks need carries over (keys seen, places claimed, conflict-rule state, scored pairs).
-  // One chunk in a function of its own: its records, rows and plan are let go when it returns.
-  const runChunk = async (records: SourceRecord[]) => {
-    const accepted = preparer.prepare(records);
-    totals.accepted += accepted.length;
-    stages.lap('prepare');
+  // memory, write in bulk. Only a chunk or two of records and rows are held at a time; what
+  // later chunks need carries over (keys seen, places claimed, conflict-rule state, scored
+  // pairs). A chunk's writes go on while the next chunk is read and prepared (the server works
+  // on its own core); they are awaited before anything else is read from or written to the store.
+  const records = file.records()[Symbol.iterator]();
+  const chunkSize = options.chunkSize ?? planChunkSize;
+  /** The next chunk's accepted records (null: the file is done), yielding now and then so that the writes in flight go on. */
+  const prepareChunk = async (): Promise<PreparedRecord[] | null> => {
+    const accepted: PreparedRecord[] = [];
+    let count = 0;
+    for (;;) {
+      const slice: SourceRecord[] = [];
+      for (let next = records.next(); !next.done; next = records.next()) {
+        slice.push(next.value);
+        if (slice.length === preparedBetweenYields || count + slice.length === chunkSize) break;
+      }
+      count += slice.length;
+      for (const record of preparer.prepare(slice)) accepted.push(record);
+      if (slice.length < preparedBetweenYields || count === chunkSize) return count === 0 ? null : accepted;
+      await setImmediate();
+    }
+  };
+  // One chunk in a function of its own: its records and rows are let go once written.
+  const planChunk = async (accepted: PreparedRecord[]) => {
     await registry.ensure(departementsOf(accepted));
     const { targets: mergeTargets, pairs } = findMergeTargets(accepted, registry, listedHere, claimed);
     for (const [key, pair] of pairs) incomingPairs.set(key, pair);
@@ -236,9 +256,14 @@ async function importInTransaction(
     const states = await loadMergeStates(db, [...currentRows.values()]);
     for (const id of currentRows.keys()) mayHaveProvenance.add(id);
     stages.lap('load');
-
-    const plan = planChunk(accepted, { currentRows, mergeTargets, states });
+    const plan = planner(accepted, { currentRows, mergeTargets, states });
     stages.lap('plan');
+    rememberWritten(written, plan, incomingPairs);
+    for (const key of ['new', 'updated', 'unchanged', 'merged'] as const) totals[key] += plan.stats[key];
+    planWarnings.push(...plan.warnings);
+    return { plan, rejectedRows: preparer.takeRejectedRows() };
+  };
+  const writeChunk = async ({ plan, rejectedRows }: Awaited<ReturnType<typeof planChunk>>) => {
     await bulk.insertLieux(db, plan.inserts);
     await bulk.updateLieux(db, plan.updates);
     await bulk.insertVersions(db, plan.versions, actorRef, now);
@@ -247,17 +272,26 @@ async function importInTransaction(
     await recordSourceFields(db, source.id, runId, plan.provenance, now, mayHaveProvenance);
     await replaceContributions(db, plan.ruledPlaces, plan.contributions.map((c) => ({ ...c, run_id: runId })));
     await replaceProvenance(db, plan.ruledPlaces, plan.ruledProvenance.map((p) => ({ ...p, run_id: runId })));
-    await bulk.upsertImportRows(db, source.id, runId, [...plan.importRows, ...preparer.takeRejectedRows()], (key) => ctx.previousRows.has(key));
+    await bulk.upsertImportRows(db, source.id, runId, [...plan.importRows, ...rejectedRows], (key) => ctx.previousRows.has(key));
     await upsertConflicts(db, source.id, runId, plan.conflicts, now);
-    stages.lap('write');
-    rememberWritten(written, plan, incomingPairs);
-    for (const key of ['new', 'updated', 'unchanged', 'merged'] as const) totals[key] += plan.stats[key];
-    planWarnings.push(...plan.warnings);
   };
-  // (The last result read is {done: true}: no chunk stays referenced from this frame.)
-  const chunks = chunksOf(file.records(), options.chunkSize ?? planChunkSize);
-  for (let next = chunks.next(); !next.done; next = chunks.next()) await runChunk(next.value);
-
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (let accepted = await prepareChunk(); accepted !== null; accepted = await prepareChunk()) {
+      totals.accepted += accepted.length;
+      stages.lap('prepare');
+      await writing;
+      stages.lap('write');
+      writing = writeChunk(await planChunk(accepted));
+      writing.catch(() => {}); // awaited below; meanwhile its failure is not "unhandled"
+    }
+    await writing;
+    stages.lap('write');
+  } catch (error) {
+    // Never leave the transaction with a write in flight: its next statement would follow the rollback.
+    await writing.catch(() => {});
+    throw error;
+  }
   // 5. Removal lifecycle: links missing from the feed, places no source has listed for the grace period.
   await repo.touchImportRows(db, source.id, prepared.unchangedKeys, runId);
   // Rejected rows still list their place: the source has not dropped it.
@@ -408,18 +442,6 @@ function* scanned(file: SourceFile, scan: FileScan): Generator<SourceRecord> {
     scan.records++;
     yield record;
   }
-}
-
-function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
-  let chunk: T[] = [];
-  for (const item of items) {
-    chunk.push(item);
-    if (chunk.length === size) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }
 
 const departementsOf = (records: readonly PreparedRecord[]) => records.map((r) => r.value.code_departement).filter((d): d is string => d !== null);
