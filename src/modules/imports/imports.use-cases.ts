@@ -226,8 +226,8 @@ async function importInTransaction(
   // and enrichment once per row), find merge targets, read the places concerned, plan in
   // memory, write in bulk. Only a chunk or two of records and rows are held at a time; what
   // later chunks need carries over (keys seen, places claimed, conflict-rule state, scored
-  // pairs). A chunk's writes go on while the next chunk is read and prepared (the server works
-  // on its own core); they are awaited before anything else is read from or written to the store.
+  // pairs). A chunk's writes go on while the next chunk is read, prepared and planned (the
+  // server works on its own core); the next chunk's writes start once they are done.
   const records = file.records()[Symbol.iterator]();
   const chunkSize = options.chunkSize ?? planChunkSize;
   /** The next chunk's accepted records (null: the file is done), yielding now and then so that the writes in flight go on. */
@@ -280,9 +280,13 @@ async function importInTransaction(
     for (let accepted = await prepareChunk(); accepted !== null; accepted = await prepareChunk()) {
       totals.accepted += accepted.length;
       stages.lap('prepare');
+      // Its reads (places concerned, new départements' duplicate index) queue between the
+      // previous chunk's statements: they read places of the registry, which that chunk may
+      // have updated (the planner then builds on its own write) but never created.
+      const planned = await planChunk(accepted);
       await writing;
       stages.lap('write');
-      writing = writeChunk(await planChunk(accepted));
+      writing = writeChunk(planned);
       writing.catch(() => {}); // awaited below; meanwhile its failure is not "unhandled"
     }
     await writing;
