@@ -1,11 +1,12 @@
 // Runs once before the test files: builds a migrated PGlite template that each file copies
-// (1 s instead of 5 s per file), or prepares the PostgreSQL server's shared extensions,
-// and launches the one Chromium the browser tests connect to.
+// (1 s instead of 5 s per file), or prepares the PostgreSQL server's shared extensions;
+// launches the one Chromium the browser tests connect to; compiles the `maillage` command.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
+import { buildEntry } from '../scripts/build.js';
 import { openDatabase } from '../src/db/kysely.ts';
 import { createExtensions, migrateToLatest } from '../src/db/migrate.ts';
 import { chromiumLaunchOptions, hasChromium } from './helpers/chromium.ts';
@@ -24,6 +25,11 @@ export default async function setup(project: TestProject) {
     for (const step of teardowns.reverse()) await step();
   };
   try {
+    // The command-line tests run `node bin/maillage.js`, which runs dist/maillage.js when it
+    // is newer than the sources, as `npm start` does: built once here, each spawn skips
+    // compiling the TypeScript sources through tsx (seconds per spawn).
+    await buildEntry('src/bin/maillage.ts', 'dist/maillage.js');
+
     // One Chromium for the whole run, closed below, so that none outlives it. Test files
     // connect to it (test/helpers/browser.ts); each makes and closes its own contexts.
     if (hasChromium) {
