@@ -1,10 +1,9 @@
 // Real-Chromium journey of "Mes données": from « Mon compte », download the JSON export, then
 // delete the account (wrong password first), with axe scans of the deletion pages.
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, newLocalContext, expectAccessible, signIn } from '../helpers/browser.ts';
+import { downloadedText, hasChromium, newLocalContext, expectAccessible, signIn } from '../helpers/browser.ts';
 import { accountWithPassword, closeBrowserApp, serveForBrowser } from '../helpers/browser-app.ts';
 import { createMemoryMailer } from '../../src/lib/mailer.ts';
 
@@ -33,7 +32,7 @@ describe.skipIf(!hasChromium)('my data in Chromium', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger mes données (JSON)' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^maillage-mes-donnees-.*\.json$/);
-    const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
+    const exported = JSON.parse(await downloadedText(download));
     expect(exported.compte).toMatchObject({ id: accountId, email, role: 'agent_territorial' });
     expect(exported.perimetres).toEqual([{ kind: 'departement', code: '69' }]);
 

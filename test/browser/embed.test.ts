@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalContext, seriousAxeViolations } from '../helpers/browser.ts';
+import { hasChromium, connectChromium, newLocalContext, seriousAxeViolations } from '../helpers/browser.ts';
 import { insertPublished } from '../web/publish.ts';
 
 
@@ -48,7 +48,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   hostBase = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  browser = await connectChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,12 +1,11 @@
 // Real-Chromium checks of the observatory pages: the DSFR Chart bar charts draw, the tables
 // sort (in place with JavaScript, through links without), the CSV links download the table,
 // and axe-core finds no serious or critical violation. Real QPV contours of Rennes.
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalPage, seriousAxeViolations } from '../helpers/browser.ts';
+import { connectChromium, downloadedText, hasChromium, newLocalPage, seriousAxeViolations } from '../helpers/browser.ts';
 import { loadQpvFiles } from '../../src/modules/qpv/qpv.use-cases.ts';
 import { insertPlaces } from '../../src/modules/observatory/observatory.test-helpers.ts';
 
@@ -26,7 +25,7 @@ beforeAll(async () => {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await launchChromium();
+  browser = await connectChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -91,7 +90,7 @@ describe.skipIf(!hasChromium)('observatory pages in Chromium', () => {
       page.getByRole('link', { name: 'Télécharger le tableau « Quartiers prioritaires (QPV) du territoire » (CSV)' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('observatoire-commune-35238-qpv.csv');
-    const text = fs.readFileSync((await download.path())!, 'utf8');
+    const text = await downloadedText(download);
     expect(text.split('\n')[0]).toBe('nom,code,population,lieux_dans,lieux_500_m,distance_lieu_le_plus_proche_m,couvert');
     expect(text).toContain('Le Blosne,QP035005,11550,1,1,0,oui');
   }, 60_000);

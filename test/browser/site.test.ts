@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type Page } from 'playwright-core';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { hasChromium, launchChromium, newLocalPage, seriousAxeViolations } from '../helpers/browser.ts';
+import { hasChromium, connectChromium, newLocalPage, seriousAxeViolations } from '../helpers/browser.ts';
 import { insertPublished } from '../web/publish.ts';
 
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await launchChromium();
+  browser = await connectChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import type { TestApp } from './app.ts';
-import { launchChromium } from './browser.ts';
+import { connectChromium } from './browser.ts';
 import { createMemoryMailer, type Mailer } from '../../src/lib/mailer.ts';
 import { createAccountByOperator, resetPassword } from '../../src/modules/accounts/accounts.use-cases.ts';
 import type { Role } from '../../src/modules/accounts/accounts.tables.ts';
@@ -30,14 +30,14 @@ export async function accountWithPassword(
   return id;
 }
 
-/** Listens on 127.0.0.1 (any free port unless given) and launches Chromium. */
+/** Listens on 127.0.0.1 (any free port unless given) and connects to the run's Chromium. */
 export async function serveForBrowser(t: TestApp, port = 0): Promise<{ base: string; browser: Browser }> {
   await t.app.listen({ host: '127.0.0.1', port });
   const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  return { base, browser: await launchChromium() };
+  return { base, browser: await connectChromium() };
 }
 
-/** Closes the browser, then the app: either may be missing when the set-up failed half-way. */
+/** Closes the browser connection (with its contexts), then the app: either may be missing when the set-up failed half-way. */
 export async function closeBrowserApp(browser: Browser | undefined, t: TestApp | undefined): Promise<void> {
   await browser?.close();
   await t?.close();

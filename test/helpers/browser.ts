@@ -1,20 +1,27 @@
 // Shared plumbing of the real-Chromium tests: Debian's chromium with the flags this machine
 // needs, pages that can reach nothing but the app under test, axe-core scans and sign-in.
-import fs from 'node:fs';
-import { expect } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+import { text } from 'node:stream/consumers';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Download, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { CHROMIUM, hasChromium } from './chromium.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = fs.existsSync(CHROMIUM);
+export { hasChromium } from './chromium.ts';
 if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium).`);
 
-// Without the background-networking flags Chromium keeps calling Google's hosts, which this
-// closed network refuses.
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/**
+ * A connection to the run's one Chromium, launched by test/global-setup.ts and closed in its
+ * teardown: launching one per file cost seconds each. Each file connects on its own and makes
+ * its own contexts, so no cookie or storage is shared; its close() closes the contexts this
+ * connection made and disconnects, leaving Chromium to the next file.
+ */
+export function connectChromium(): Promise<Browser> {
+  return chromium.connect(inject('chromiumEndpoint'));
+}
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+/** A download's content as text. Read as a stream: download.path() has no file over a connection. */
+export async function downloadedText(download: Download): Promise<string> {
+  return text(await download.createReadStream());
 }
 
 /** A fresh French browser context whose requests may only go to 127.0.0.1. */
