@@ -7,7 +7,6 @@
 //   the first MapLibre request, i.e. what the list costs;
 // - bytes_total: everything once the map is drawn (MapLibre, its worker, the background).
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +14,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { atMost, round, type BenchOptions } from './bench.types.ts';
 import { findCentresFile } from './communes.ts';
 import { BENCH_NOW } from './search.bench.ts';
+import { CHROMIUM, chromiumLaunchOptions, hasChromium } from '../test/helpers/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const childFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http-server.child.ts');
 
 /** The 1.6 Mbit/s link of the issue (the anchor's figures were taken on it). */
@@ -160,14 +159,10 @@ async function measureOnce(browser: Browser, url: string): Promise<RunFigures> {
 export const description = 'Results page of a search by commune in headless Chromium, 1.6 Mbit/s and 150 ms (CDP), cache disabled: first list, bytes';
 
 export async function run(options: BenchOptions): Promise<Record<string, unknown>> {
-  if (!fs.existsSync(CHROMIUM)) return { skipped: `${CHROMIUM} is missing (apt-get install -y chromium)` };
+  if (!hasChromium) return { skipped: `${CHROMIUM} is missing (apt-get install -y chromium)` };
   const referenceDir = path.dirname(path.dirname(findCentresFile(options.referenceDir)));
   const app = await startApp(options, referenceDir);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const base = `http://127.0.0.1:${app.ready.port}`;
     const runsPerSearch = options.quick ? 1 : 3;

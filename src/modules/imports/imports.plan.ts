@@ -57,10 +57,10 @@ export interface PreparedRecord {
   hash: string;
   link: LinkState | undefined;
   /**
-   * A record without a link: the id of the place it creates if it is neither merged nor
-   * rejected. Drawn early so that its duplicate pairs, scored before planning, name that place.
+   * The id of the place the record creates, if it creates one (no link, or its linked place is
+   * gone, and no merge). Drawn early so that its duplicate pairs, scored before planning, name that place.
    */
-  newId?: string;
+  newId: string;
   /** Validated and enriched once; written as is (every standard field, absent ones empty). */
   value: LieuValue;
 }
@@ -146,7 +146,7 @@ export function createPreparer(ctx: PlanContext, total: number, onProgress?: (do
       // Placed at its commune centre because the geocoder could not answer: a hash that will not
       // match, so the next run processes the row again (and geocodes it) even if the file is unchanged.
       const pending = ctx.geocoded?.get(record.row)?.status === 'unavailable';
-      accepted.push({ record: { row: record.row }, rawJson, key, hash: pending ? `${hash}:a-geocoder` : hash, link, newId: link ? undefined : randomUUID(), value: validation.value });
+      accepted.push({ record: { row: record.row }, rawJson, key, hash: pending ? `${hash}:a-geocoder` : hash, link, newId: randomUUID(), value: validation.value });
     } else {
       prepared.rejected++;
       for (const e of validation.errors) {
@@ -213,7 +213,7 @@ export function findMergeTargets(records: readonly PreparedRecord[], index: Scor
   const pairs: MergeTargets['pairs'] = new Map();
   for (const r of records) {
     if (r.link) continue;
-    const incoming = dedupRecordOf(r.newId ?? `incoming:${r.key}`, r.value);
+    const incoming = dedupRecordOf(r.newId, r.value);
     const scores = index.scoreAgainst(incoming);
     pairs.set(r.key, { record: incoming, scores });
     let best: { id: string; score: number } | null = null;
@@ -391,7 +391,7 @@ export function createPlanner(ctx: PlanContext & { sourceName: string }): (accep
         const record = recordOf(r.value);
         const row: LieuRow = {
           ...(record as unknown as Omit<LieuRow, 'id' | 'search_tokens' | 'sort_key' | 'status' | 'version' | 'created_at' | 'updated_at'>),
-          id: r.newId ?? randomUUID(), // none: a record whose linked place is gone
+          id: r.newId,
           ...searchKeys(r.value.nom, r.value.commune),
           status: 'published',
           version: 1,

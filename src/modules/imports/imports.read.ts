@@ -8,7 +8,7 @@ import { ImportFileError, type RowError } from './imports.errors.ts';
 import { idOf, isStandardField, setField, standardFields, type RawLieu, type SourceRecord, type StandardField } from './imports.fields.ts';
 import { legacyExternalId, legacyOnlyFields, mapLegacyRecord } from './imports.legacy.ts';
 import { applyMapping, checkMappingColumns, type SourceMapping } from './imports.mapping.ts';
-import { isAsciiSpace, normalizeHeader, openDelimited, type Delimiter, type Table, type TableRow } from './imports.table.ts';
+import { afterAsciiSpaces, normalizeHeader, openDelimited, type Delimiter, type Table, type TableRow } from './imports.table.ts';
 import { readXlsx } from './imports.xlsx.ts';
 
 export const importFormats = [
@@ -140,9 +140,7 @@ function utf8Table(bytes: Uint8Array, expect: 'table' | 'json' | undefined): Buf
   const bom = file[0] === 0xef && file[1] === 0xbb && file[2] === 0xbf;
   const body = bom ? file.subarray(3) : file;
   if (!bom && looksBinary(file)) return undefined;
-  let first = 0;
-  while (first < body.length && isAsciiSpace(body[first]!)) first++;
-  const start = body[first];
+  const start = body[afterAsciiSpaces(body)];
   // A second byte order mark, Unicode spaces, JSON or an empty file: decodeText's path.
   if (start === undefined || start >= 0x80 || (expect === undefined && (start === 0x7b || start === 0x5b))) return undefined;
   return isUtf8(body) ? body : undefined;

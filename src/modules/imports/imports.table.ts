@@ -107,8 +107,7 @@ function prepareText(text: string, options: { delimiter?: Delimiter }): { body: 
 /** What prepareText does to the text, done on its UTF-8 bytes (decoding only the start). */
 function prepareBytes(bytes: Buffer, options: { delimiter?: Delimiter }): { body: string | Buffer; delimiter: Delimiter } {
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  let first = 0;
-  while (first < body.length && isAsciiSpace(body[first]!)) first++;
+  const first = afterAsciiSpaces(body);
   if (first === body.length) throw new ImportFileError('Le fichier est vide.');
   if (body[first]! >= 0x80) {
     // Unicode spaces count as blank too: a visible character in the next bytes settles it
@@ -120,7 +119,12 @@ function prepareBytes(bytes: Buffer, options: { delimiter?: Delimiter }): { body
   return { body, delimiter: options.delimiter ?? detectDelimiter(body.toString('utf8', 0, 256 * 1024)) };
 }
 
-export const isAsciiSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+/** Position of the first byte that is not an ASCII space (tab, line breaks, space); the length if none. */
+export function afterAsciiSpaces(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || (bytes[i]! >= 0x09 && bytes[i]! <= 0x0d))) i++;
+  return i;
+}
 
 type Header = { ok: true; headers: string[]; originalHeaders: string[] } | { ok: false; error: ImportFileError };
 
