@@ -25,6 +25,7 @@ import { atLeast, atMost, round, type BenchOptions } from './bench.types.ts';
 import { generateLieux, type StandardLieu } from './generate.ts';
 import { bulkLoadLieux } from './load.ts';
 import { openBenchServer } from './pg-server.ts';
+import { measureWriteFloor, type WriteFloor } from './write-floor.ts';
 
 export const description = 'imports: N standard rows into a registry of N places (rows/s), unchanged re-import, peak RSS';
 export const usesBenchServer = true;
@@ -67,7 +68,7 @@ async function measure(
   handle: DbHandle,
   territories: Territories,
   options: { count: number; seed: number; referenceDir: string },
-  store: { env: Record<string, string>; release?: () => Promise<void> },
+  store: { env: Record<string, string>; release?: () => Promise<void>; writeFloor?: () => Promise<WriteFloor> },
 ) {
   const file = await loadRegistry(handle, territories, options);
   await addSource({ db: handle.db, clock: systemClock }, { name: 'bench', producer: 'Banc d’essai' });
@@ -77,7 +78,7 @@ async function measure(
   try {
     await store.release?.(); // PGlite: one process at a time on its folder
     const result = await importInChild({ ...store.env, BENCH_IMPORT_FILE: filePath, BENCH_REFERENCE_DIR: options.referenceDir });
-    return figures(result, options.count);
+    return { ...figures(result, options.count), ...(store.writeFloor ? { write_floor: await store.writeFloor() } : {}) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -116,7 +117,9 @@ export async function run(options: Partial<BenchOptions> = {}) {
   const { server, note } = await openBenchServer(options.databaseUrl);
   if (server) {
     try {
-      engines.postgres = await measure(server.handle, territories, settings, { env: { BENCH_DATABASE_URL: server.schemaUrl } });
+      // The server alone writing what the run wrote: the most rows/s any import can reach here.
+      const writeFloor = () => measureWriteFloor(options.databaseUrl!, server.schema, 'bench', count);
+      engines.postgres = await measure(server.handle, territories, settings, { env: { BENCH_DATABASE_URL: server.schemaUrl }, writeFloor });
     } finally {
       await server.drop();
     }
