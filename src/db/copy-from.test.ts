@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, testDatabaseUrl } from '../../test/helpers/db.ts';
 import type { DbHandle } from './kysely.ts';
-import { arrayLiteral, copyArray, copyClient, copyJson, copyText } from './copy-from.ts';
+import { arrayLiteral, copyArray, copyClient, copyJson, copyText, CopyWriter } from './copy-from.ts';
 import { insertRows, type Column } from '../modules/imports/imports.bulk-write.ts';
 
 interface Row {
@@ -47,6 +47,45 @@ describe('COPY text encoding', () => {
     for (const value of [awkward, texts, { s: 'line\nbreak \\ "q" \t' }]) {
       expect(copyJson(JSON.stringify(value))).toBe(copyText(JSON.stringify(value)));
     }
+  });
+});
+
+describe('CopyWriter', () => {
+  /** Writes the rows' values through a writer; the chunks it handed over, in order. */
+  const written = (rows: string[][]) => {
+    const writer = new CopyWriter();
+    const chunks: Buffer[] = [];
+    for (const row of rows) {
+      row.forEach((value, i) => {
+        writer.write(value);
+        writer.separator(i === row.length - 1);
+      });
+      if (writer.hasFilled) chunks.push(...writer.take());
+    }
+    chunks.push(...writer.take(true));
+    return chunks;
+  };
+
+  it('gives the bytes of the rows as one text would, across chunk boundaries and multi-byte characters', () => {
+    // Enough rows for several 64 KB chunks, with 2-, 3- and 4-byte characters, and a value larger than a chunk.
+    const rows = Array.from({ length: 3000 }, (_, i) => [`${i}`, `Médiathèque « Œuvre » ${'é'.repeat(i % 50)}`, `emoji 😀 ${i}`, i === 1500 ? 'x'.repeat(200_000) : '\\N']);
+    const chunks = written(rows);
+    const expected = rows.map((row) => `${row.join('\t')}\n`).join('');
+    expect(Buffer.concat(chunks).equals(Buffer.from(expected))).toBe(true);
+    expect(chunks.length).toBeGreaterThan(3);
+    // Every chunk but the last ends a value where the writer started a new one: no character is split.
+    for (const chunk of chunks) expect(Buffer.from(chunk.toString()).equals(chunk)).toBe(true);
+  });
+
+  it('hands over nothing for no rows, and a partial chunk only at the end', () => {
+    expect(written([])).toEqual([]);
+    const writer = new CopyWriter();
+    writer.write('a');
+    writer.separator(true);
+    expect(writer.hasFilled).toBe(false);
+    expect(writer.take()).toEqual([]);
+    expect(writer.take(true).map((b) => b.toString())).toEqual(['a\n']);
+    expect(writer.take(true)).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, LieuRow } from '../../db/database.ts';
 import { LIEUX_CHANGED_CHANNEL } from '../lieux/lieux.repository.ts';
 import { toApiV1 } from '../lieux/lieux.schema.ts';
-import { copyArray, copyClient, copyInto, copyJson, copyText } from '../../db/copy-from.ts';
+import { copyArray, copyClient, copyInto, copyJson, copyText, CopyWriter } from '../../db/copy-from.ts';
 
 type Db = Kysely<Database>;
 
@@ -83,26 +83,24 @@ function copyValue(kind: ColumnKind, value: unknown): string {
   }
 }
 
-/**
- * Rows in COPY's text format, one string per row built by appending (no array and join per
- * row); a constant column is encoded once for the whole run.
- */
-function* copyLines<Row>(columns: Column<Row>[], rows: readonly Row[]): Generator<string> {
+/** Rows in COPY's text format, in byte chunks (CopyWriter); a constant column is encoded once for the whole run. */
+function* copyChunks<Row>(columns: Column<Row>[], rows: readonly Row[]): Generator<Buffer> {
   if (rows.length === 0) return;
   const fixed = columns.map((c) => (c.constant ? copyValue(c.kind, c.value(rows[0]!)) : null));
   const encode = (column: Column<Row>, row: Row): string => {
     const value = column.value(row);
     return column.stringified && typeof value === 'string' ? copyJson(value) : copyValue(column.kind, value);
   };
+  const writer = new CopyWriter();
   const last = columns.length - 1;
   for (const row of rows) {
-    let line = '';
     for (let i = 0; i <= last; i++) {
-      line += fixed[i] ?? encode(columns[i]!, row);
-      line += i === last ? '\n' : '\t';
+      writer.write(fixed[i] ?? encode(columns[i]!, row));
+      writer.separator(i === last);
     }
-    yield line;
+    if (writer.hasFilled) yield* writer.take();
   }
+  yield* writer.take(true);
 }
 
 /**
@@ -115,13 +113,13 @@ export async function insertRows<Row>(db: Db, table: string, columns: Column<Row
   const client = await copyClient(db);
   if (client) {
     if (!onConflict) {
-      await copyInto(client, table, names, copyLines(columns, rows));
+      await copyInto(client, table, names, copyChunks(columns, rows));
       return;
     }
     const staging = `${table}_staging`;
     const list = sql.join(names.map((n) => sql.ref(n)));
     await sql`CREATE TEMP TABLE ${sql.table(staging)} AS SELECT ${list} FROM ${sql.table(table)} WITH NO DATA`.execute(db);
-    await copyInto(client, staging, names, copyLines(columns, rows));
+    await copyInto(client, staging, names, copyChunks(columns, rows));
     await sql`INSERT INTO ${sql.table(table)} (${list}) SELECT ${list} FROM ${sql.table(staging)} ${onConflict}`.execute(db);
     await sql`DROP TABLE ${sql.table(staging)}`.execute(db);
     return;
