@@ -4,7 +4,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export class DownloadError extends Error {}
+export class DownloadError extends Error {
+  constructor(
+    message: string,
+    options?: { cause?: unknown; status?: number },
+  ) {
+    super(message, options);
+    this.status = options?.status ?? null;
+  }
+
+  /** The HTTP status when the server answered with an error; null otherwise. */
+  readonly status: number | null;
+}
 
 export interface DownloadOptions {
   url: string;
@@ -51,7 +62,7 @@ export async function downloadToFile(options: DownloadOptions): Promise<Download
     const response = await doFetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
     if (!response.ok) {
       await response.body?.cancel();
-      throw new DownloadError(`${label} : le serveur a répondu HTTP ${response.status} pour ${url} ; le fichier précédent est conservé.`);
+      throw new DownloadError(`${label} : le serveur a répondu HTTP ${response.status} pour ${url} ; le fichier précédent est conservé.`, { status: response.status });
     }
     body = await readBody(response, options.onProgress);
   } catch (error) {

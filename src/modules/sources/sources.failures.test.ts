@@ -9,10 +9,17 @@ import { failureKindOf, failureMessageOf, failureSummary, isRetriable, SyncFailu
 
 const download = (cause: unknown) => new DownloadError('Source « x » : téléchargement impossible depuis http://a/b (…) ; le fichier précédent est conservé.', { cause });
 
+const httpError = (status: number) => new DownloadError(`Source « x » : le serveur a répondu HTTP ${status} pour http://a/b ; le fichier précédent est conservé.`, { status });
+
 describe('failureKindOf', () => {
-  it('retries network and internal failures only', () => {
+  it('retries network and internal failures only, not an address its server refuses (HTTP 4xx but 408 and 429)', () => {
     const cases: [unknown, string, boolean][] = [
-      [new DownloadError('Source « x » : le serveur a répondu HTTP 503 pour http://a/b ; le fichier précédent est conservé.'), 'network', true],
+      [httpError(503), 'network', true],
+      [httpError(429), 'network', true],
+      [httpError(408), 'network', true],
+      [httpError(404), 'address', false],
+      [httpError(410), 'address', false],
+      [httpError(403), 'address', false],
       [download(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), 'network', true],
       [download(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })), 'network', true],
       [download(new PrivateAddressError('intranet', '10.0.0.1', 'réseau privé (RFC 1918)')), 'address', false],

@@ -1,13 +1,15 @@
 // Why a sync failed, and whether trying again can help. A wrong file (unreadable, wrong
 // columns, every row rejected, too large) or a refused address gives the same result at every
-// attempt: the job fails at once. A network failure (unreachable, timeout, HTTP error) or an
-// internal error may pass: the job is retried with backoff (ADR 0004).
+// attempt: the job fails at once. So does an address the server says is wrong (HTTP 4xx: not
+// found, gone, forbidden…): the next scheduled sync tries it again. A network failure
+// (unreachable, timeout, HTTP 5xx, 408, 425 or 429) or an internal error may pass: the job is
+// retried with backoff (ADR 0004).
 import { DomainError, NotFoundError } from '../../lib/errors.ts';
 import { DownloadError } from '../../lib/download.ts';
 import { PrivateAddressError, ResponseTooLargeError, UrlRefusedError } from '../../lib/guarded-fetch.ts';
 
 /**
- * file: the content is wrong; address: the URL is refused; source: gone or without location;
+ * file: the content is wrong; address: the URL is refused, by us or by its server (HTTP 4xx); source: gone or without location;
  * network: download failed; location: the source's file cannot be read (it may be put back); internal.
  */
 export type SyncFailureKind = 'file' | 'address' | 'source' | 'network' | 'location' | 'internal';
@@ -36,12 +38,15 @@ function causes(error: unknown): unknown[] {
   return chain;
 }
 
+/** A 4xx answer that the same request will get again (not a timeout, too early or too many requests). */
+const isClientError = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 425 && status !== 429;
+
 export function failureKindOf(error: unknown): SyncFailureKind {
   if (error instanceof SyncFailure) return error.failure;
   const chain = causes(error);
   if (chain.some((e) => e instanceof PrivateAddressError || e instanceof UrlRefusedError)) return 'address';
   if (chain.some((e) => e instanceof ResponseTooLargeError)) return 'file';
-  if (error instanceof DownloadError) return 'network';
+  if (error instanceof DownloadError) return error.status !== null && isClientError(error.status) ? 'address' : 'network';
   if (error instanceof NotFoundError) return 'source';
   // ImportFileError, ValidationError and the other 4xx domain errors: the content is at fault.
   if (error instanceof DomainError && error.status < 500) return 'file';

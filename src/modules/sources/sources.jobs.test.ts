@@ -52,6 +52,10 @@ beforeAll(async () => {
         response.writeHead(503).end('maintenance');
         return;
       }
+      if (request.url === '/absent.csv') {
+        response.writeHead(404).end('not found');
+        return;
+      }
       if (request.url === '/colonnes.csv') {
         response.writeHead(200, { 'content-type': 'text/csv' }).end('identifiant;libelle\n1;EPN');
         return;
@@ -240,6 +244,17 @@ describe('failures that a retry cannot fix', () => {
     expect(job!.summary).toBe('Fichier invalide : La seule ligne du fichier n’est pas utilisable (détail dans les erreurs de l’import) — pas de nouvelle tentative.');
     const runs = await runsOf(added.id);
     expect(runs).toEqual([{ status: 'failed', error: 'Fichier invalide : la seule ligne du fichier n’est pas utilisable (détail dans les erreurs de l’import) — pas de nouvelle tentative.', read: 1, rejected: 1 }]);
+  });
+
+  it('does not retry an address its server says is wrong (HTTP 404): the next scheduled sync will try it again', async () => {
+    const added = await addSource(deps, { name: 'absente', producer: 'Réseau', location: `${base}/absent.csv` });
+    await enqueueSync(jobs, added, 'manual');
+    expect(await processAvailableJobs(deps, jobs)).toEqual({ succeeded: 0, failed: 1 });
+    const [job] = await listSyncJobs(handle.db, jobs, added.id);
+    expect(job).toMatchObject({ status: 'failed', attempts: 1, failure: 'address' });
+    expect(job!.error).toMatch(/^Source « absente » : le serveur a répondu HTTP 404 pour http:\/\/127\.0\.0\.1:\d+\/absent\.csv ; le fichier précédent est conservé\.$/);
+    expect(job!.summary).toBe(`${job!.error!.replace(/\.$/, '')} — pas de nouvelle tentative.`);
+    expect(hits.get('/absent.csv')).toBe(1);
   });
 
   it('refuses a loopback URL at sync time unless private addresses are allowed, and does not retry', async () => {
