@@ -44,6 +44,43 @@ describe('data·inclusion thematiques', () => {
   });
 });
 
+describe('data·inclusion structures without a SIRET', () => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+  });
+  afterAll(async () => handle?.close());
+
+  it('are imported with the placeholder pivot and a warning on their row; an RNA or a SIRET gives none', async () => {
+    const deps = { db: handle.db, clock: systemClock, territories };
+    await addSource(deps, { name: 'di-pivots', producer: 'data·inclusion' });
+    const structure = (id: string, nom: string, pivot: Record<string, string>) => ({
+      id: `dora--${id}`, nom, commune: 'Nevers', code_postal: '58000', code_insee: '58194', adresse: '12 rue du Commandant Rivière',
+      latitude: 46.9896, longitude: 3.159, date_maj: '2024-05-02', horaires_accueil: 'Mo-Fr 09:00-12:00', ...pivot,
+    });
+    const file = [
+      structure('s1', 'Médiathèque Jean-Jaurès', { siret: '21580194700019' }),
+      structure('s2', 'Association Nevers Numérique', { rna: 'W581234567' }),
+      structure('s3', 'Permanence numérique du Banlay', {}),
+      structure('s4', 'Point d’accueil de la Grande Pâture', { siret: ' ', rna: '' }),
+    ];
+    const report = await runImport(deps, { source: 'di-pivots', bytes: Buffer.from(JSON.stringify(file)), format: 'data-inclusion-json' });
+    expect(report.stats).toMatchObject({ read: 4, accepted: 4, rejected: 0, new: 4, warnings: 2 });
+    expect(report.problems.map((p) => [p.row, p.field, p.severity])).toEqual([[3, 'siret', 'warning'], [4, 'siret', 'warning']]);
+    expect(report.problems[0]!.message).toBe('Ni SIRET ni RNA : le lieu reçoit le pivot inconnu « 00000000000000 » et ne pourra pas être rapproché d’un autre lieu par son SIRET.');
+    const pivots = await handle.db.selectFrom('lieux').select(['nom', 'pivot']).orderBy('nom').execute();
+    expect(pivots).toEqual([
+      { nom: 'Association Nevers Numérique', pivot: 'W581234567' },
+      { nom: 'Médiathèque Jean-Jaurès', pivot: '21580194700019' },
+      { nom: 'Permanence numérique du Banlay', pivot: '00000000000000' },
+      { nom: 'Point d’accueil de la Grande Pâture', pivot: '00000000000000' },
+    ]);
+    // The warnings are kept with the run, for the producer's CSV of problems.
+    const stored = await handle.db.selectFrom('import_errors').select(['row', 'field', 'severity']).where('run_id', '=', report.runId).orderBy('row').execute();
+    expect(stored).toEqual([{ row: 3, field: 'siret', severity: 'warning' }, { row: 4, field: 'siret', severity: 'warning' }]);
+  });
+});
+
 describe('data·inclusion export → import round trip', () => {
   let origin: DbHandle;
   let target: DbHandle;

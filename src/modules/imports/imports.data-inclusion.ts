@@ -1,6 +1,7 @@
 // data·inclusion structures (+ their services) → standard v1 places. A structure is a place;
 // its services bring services, fees, publics and access modes. Vocabulary tables below are
 // documented in docs/imports.md.
+import type { RowError } from './imports.errors.ts';
 import { addValues, idOf, scalarText, setField, splitValues, type RawLieu } from './imports.fields.ts';
 
 /** Headers/keys that identify a data·inclusion structures file. */
@@ -97,6 +98,15 @@ export function pivotOf(structure: Record<string, unknown>): string {
     if (value !== '') return value;
   }
   return unknownPivot;
+}
+
+/**
+ * What the mapping of a structure assumes: without a SIRET or an RNA its place gets the
+ * placeholder pivot, and can never be matched with another by it (the producer should know).
+ */
+export function dataInclusionWarnings(structure: Record<string, unknown>): Omit<RowError, 'row'>[] {
+  if (pivotOf(structure) !== unknownPivot) return [];
+  return [{ field: 'siret', value: '', message: `Ni SIRET ni RNA : le lieu reçoit le pivot inconnu « ${unknownPivot} » et ne pourra pas être rapproché d’un autre lieu par son SIRET.` }];
 }
 
 export function mapDataInclusionStructure(structure: Record<string, unknown>, services: Record<string, unknown>[]): RawLieu {

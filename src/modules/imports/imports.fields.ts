@@ -1,5 +1,6 @@
 // The standard v1 field names as the readers produce them, and helpers shared by the format
 // adapters. Validation and normalisation of values belong to lieux.schema.ts, not here.
+import type { RowError } from './imports.errors.ts';
 
 export const standardFields = [
   'id', 'pivot', 'nom', 'commune', 'code_postal', 'code_insee', 'adresse', 'complement_adresse',
@@ -37,6 +38,8 @@ export interface SourceRecord {
   /** The row exactly as read, stored with its content hash. */
   raw: Record<string, unknown>;
   lieu: RawLieu;
+  /** What the mapping had to assume for this record (e.g. an unknown pivot), reported as warnings. */
+  warnings?: RowError[];
 }
 
 /** Splits a multi-value cell; arrays are kept; blanks removed; duplicates kept once. */

@@ -139,8 +139,8 @@ export function createPreparer(ctx: PlanContext, total: number, onProgress?: (do
       return;
     }
     const checked = checkPosition(record.lieu, ctx.territories, record.row, ctx.geocoded?.get(record.row));
-    prepared.problems.push(...checked.warnings.map((w) => ({ ...w, severity: 'warning' as const })));
-    prepared.warnings += checked.warnings.length;
+    for (const warning of [...(record.warnings ?? []), ...checked.warnings]) prepared.problems.push({ ...warning, severity: 'warning' });
+    prepared.warnings += (record.warnings?.length ?? 0) + checked.warnings.length;
     const validation = validateLieu(fullRecord(checked.lieu), ctx.territories, { ignoreUnknownFields: true });
     if (validation.ok) {
       // Placed at its commune centre because the geocoder could not answer: a hash that will not

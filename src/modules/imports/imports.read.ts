@@ -3,7 +3,7 @@
 // rejects rows with duplicate ids. Pure: no database, no network.
 import { isUtf8 } from 'node:buffer';
 import { decodeText, isZip, looksBinary, type TextEncoding } from './imports.decode.ts';
-import { dataInclusionId, dataInclusionStructureFields, mapDataInclusionStructure } from './imports.data-inclusion.ts';
+import { dataInclusionId, dataInclusionStructureFields, dataInclusionWarnings, mapDataInclusionStructure } from './imports.data-inclusion.ts';
 import { ImportFileError, type RowError } from './imports.errors.ts';
 import { idOf, isStandardField, setField, standardFields, type RawLieu, type SourceRecord, type StandardField } from './imports.fields.ts';
 import { legacyExternalId, legacyOnlyFields, mapLegacyRecord } from './imports.legacy.ts';
@@ -247,6 +247,8 @@ interface EntryReader {
   externalId(raw: Record<string, unknown>): string | null;
   /** The entry mapped to standard fields; `fields`: at least these (standard formats map only them). */
   lieu(raw: Record<string, unknown>, fields?: readonly StandardField[]): RawLieu;
+  /** What mapping the entry had to assume, to report as warnings on its row (formats that assume nothing leave it out). */
+  warnings?(raw: Record<string, unknown>): Omit<RowError, 'row'>[];
 }
 
 function tableReader(table: LazyTable, format: ImportFormat, mapping: SourceMapping | undefined): { reader: EntryReader; ignored: string[] } {
@@ -324,6 +326,7 @@ function dataInclusionEntries(structures: Record<string, unknown>[], services: R
   const reader: EntryReader = {
     externalId: (raw) => dataInclusionId(raw.structure as Record<string, unknown>),
     lieu: (raw) => mapDataInclusionStructure(raw.structure as Record<string, unknown>, raw.services as Record<string, unknown>[]),
+    warnings: (raw) => dataInclusionWarnings(raw.structure as Record<string, unknown>),
   };
   return { entries, reader };
 }
@@ -440,7 +443,10 @@ export async function openSourceFile(input: ReadInput): Promise<SourceFile> {
         firstRow.set(externalId, entry.row);
       }
       if (duplicates.has(index)) continue;
-      yield { row: entry.row, externalId, raw: entry.raw, lieu: reader.lieu(entry.raw, fields) };
+      const record: SourceRecord = { row: entry.row, externalId, raw: entry.raw, lieu: reader.lieu(entry.raw, fields) };
+      const warnings = reader.warnings?.(entry.raw);
+      if (warnings?.length) record.warnings = warnings.map((w) => ({ row: entry.row, ...w }));
+      yield record;
     }
     if (first) {
       file.total = total;

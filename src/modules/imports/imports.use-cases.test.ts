@@ -303,8 +303,8 @@ describe('runImport validation and enrichment', () => {
     await addSource(deps, { name: 'cd24', producer: 'Département de la Dordogne', format: 'mapping', mapping: JSON.parse(fixture('tableau-departement.mapping.json').toString()) });
     await addSource(deps, { name: 'nev', producer: 'Département de la Nièvre' });
     const di = await runImport(deps, { source: 'di', bytes: fixture('data-inclusion.json') });
-    // the second structure has no SIRET: accepted with the standard's placeholder pivot (unknown)
-    expect(di.problems).toEqual([]);
+    // the second structure has no SIRET: accepted with the standard's placeholder pivot (unknown), and a warning saying so
+    expect(di.problems.map((p) => [p.row, p.field, p.severity])).toEqual([[2, 'siret', 'warning']]);
     expect(di.stats).toMatchObject({ read: 2, accepted: 2, rejected: 0 });
     const geo = await runImport(deps, { source: 'geo', bytes: fixture('lieux.geojson') });
     expect(geo.stats).toMatchObject({ accepted: 1, rejected: 1 });
