@@ -29,6 +29,17 @@ describe('decodeText', () => {
     expect(decoded.text).toBe(latin);
   });
 
+  it('names the encoding from the non-ASCII part of a file, however long its ASCII start', () => {
+    const asciiStart = `id;nom\n${'x;Ligne sans accent\n'.repeat(5000)}`;
+    const latin = `${asciiStart}1;Médiathèque Émile-Zola « Cœur » à Besançon\n`.repeat(2);
+    expect(decodeText(iconv.encode(latin, 'win1252'))).toEqual({ text: latin, encoding: 'windows-1252', bom: false });
+    // Read whole, the ASCII lines made this Cyrillic file pass for ISO-8859-1 (and decode as garbage).
+    const cyrillic = iconv.encode(`${asciiStart}${'1;Библиотека имени Пушкина, центр цифровой помощи\n'.repeat(50)}`, 'win1251');
+    expect(() => decodeText(cyrillic)).toThrow(/L'encodage du fichier n'est pas reconnu \(windows-1251 détecté\)/);
+    const japanese = iconv.encode(`${asciiStart}${'1;図書館のデジタル支援センター\n'.repeat(50)}`, 'shift_jis');
+    expect(() => decodeText(japanese)).toThrow(/Shift_JIS détecté/);
+  });
+
   it('reads UTF-16 with BOM (Excel "Unicode text")', () => {
     const decoded = decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sample, 'utf16le')]));
     expect(decoded.encoding).toBe('utf-16le');
