@@ -56,17 +56,14 @@ describe('CopyWriter', () => {
     const writer = new CopyWriter();
     const chunks: Buffer[] = [];
     for (const row of rows) {
-      row.forEach((value, i) => {
-        writer.write(value);
-        writer.separator(i === row.length - 1);
-      });
+      writer.write(`${row.join('\t')}\n`);
       if (writer.hasFilled) chunks.push(...writer.take());
     }
     chunks.push(...writer.take(true));
     return chunks;
   };
 
-  it('gives the bytes of the rows as one text would, across chunk boundaries and multi-byte characters', () => {
+  it('gives the bytes of the rows as one text would, across chunk boundaries, multi-byte characters and a row larger than a chunk', () => {
     // Enough rows for several 64 KB chunks, with 2-, 3- and 4-byte characters, and a value larger than a chunk.
     const rows = Array.from({ length: 3000 }, (_, i) => [`${i}`, `Médiathèque « Œuvre » ${'é'.repeat(i % 50)}`, `emoji 😀 ${i}`, i === 1500 ? 'x'.repeat(200_000) : '\\N']);
     const chunks = written(rows);
@@ -80,8 +77,7 @@ describe('CopyWriter', () => {
   it('hands over nothing for no rows, and a partial chunk only at the end', () => {
     expect(written([])).toEqual([]);
     const writer = new CopyWriter();
-    writer.write('a');
-    writer.separator(true);
+    writer.write('a\n');
     expect(writer.hasFilled).toBe(false);
     expect(writer.take()).toEqual([]);
     expect(writer.take(true).map((b) => b.toString())).toEqual(['a\n']);

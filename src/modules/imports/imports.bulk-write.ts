@@ -94,10 +94,12 @@ function* copyChunks<Row>(columns: Column<Row>[], rows: readonly Row[]): Generat
   const writer = new CopyWriter();
   const last = columns.length - 1;
   for (const row of rows) {
+    let line = '';
     for (let i = 0; i <= last; i++) {
-      writer.write(fixed[i] ?? encode(columns[i]!, row));
-      writer.separator(i === last);
+      line += fixed[i] ?? encode(columns[i]!, row);
+      line += i === last ? '\n' : '\t';
     }
+    writer.write(line);
     if (writer.hasFilled) yield* writer.take();
   }
   yield* writer.take(true);
