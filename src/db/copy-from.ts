@@ -70,14 +70,10 @@ export function arrayLiteral(values: readonly string[]): string {
 
 /** A text[] value as an array literal in COPY's text format (`copyText(arrayLiteral(values))`). */
 export function copyArray(values: readonly string[]): string {
-  let literal = '{';
-  let plain = true;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    if (plain && (needsCopyEscape(value) || value.includes('"'))) plain = false;
-    literal += i ? `,"${value}"` : `"${value}"`;
-  }
-  return plain ? `${literal}}` : copyText(arrayLiteral(values));
+  if (values.length === 0) return '{}';
+  for (const value of values) if (needsCopyEscape(value) || value.includes('"')) return copyText(arrayLiteral(values));
+  // Every element quoted: one join instead of a string per element.
+  return `{"${values.join('","')}"}`;
 }
 
 /** Streams `chunks` (rows in COPY text format, each row ending with a newline) into `table` through `client`. */

@@ -310,7 +310,7 @@ export function createPlanner(ctx: PlanContext & { sourceName: string }): (accep
       contributions: [], ruledPlaces: [], ruledProvenance: [], warnings: [], conflicts: [], stats: { new: 0, updated: 0, unchanged: 0, merged: 0 },
     }; // prettier-ignore
     const updated = new Map<string, LieuRow>();
-    const provenance = new Map<string, Set<string>>();
+    const provenance = new Map<string, string[]>(); // a place's fields given in this chunk
     const ruled = new Map<string, MergeResult>();
     const { now } = ctx;
     const origin = { kind: 'source' as const, id: ctx.source.id, priority: ctx.source.priority };
@@ -406,12 +406,16 @@ export function createPlanner(ctx: PlanContext & { sourceName: string }): (accep
         plan.stats.new++;
       }
       if (fields.length > 0) plan.touched.add(lieuId);
-      if (fields.length > 0 && !ruled.has(lieuId)) provenance.set(lieuId, new Set([...(provenance.get(lieuId) ?? []), ...fields]));
+      if (fields.length > 0 && !ruled.has(lieuId)) {
+        // Usually one record per place: its own list, no set (a union only when two records gave the place fields).
+        const earlier = provenance.get(lieuId);
+        provenance.set(lieuId, earlier ? [...new Set([...earlier, ...fields])] : fields);
+      }
       plan.links.push({ external_id: r.key, lieu_id: lieuId });
       plan.importRows.push({ external_id: r.key, content_hash: r.hash, raw: r.rawJson, lieu_id: lieuId });
     }
     plan.updates = [...updated.values()];
-    plan.provenance = [...provenance].map(([lieu_id, fields]) => ({ lieu_id, fields: [...fields] }));
+    plan.provenance = [...provenance].map(([lieu_id, fields]) => ({ lieu_id, fields }));
     // Places the rules decided: their contributions and provenance are replaced, as a merge does.
     for (const [lieuId, result] of ruled) {
       plan.ruledPlaces.push(lieuId);
