@@ -28,7 +28,10 @@ export default async function setup(project: TestProject) {
     // The command-line tests run `node bin/maillage.js`, which runs dist/maillage.js when it
     // is newer than the sources, as `npm start` does: built once here, each spawn skips
     // compiling the TypeScript sources through tsx (seconds per spawn).
-    await buildEntry('src/bin/maillage.ts', 'dist/maillage.js');
+    // Built aside and renamed into place: a run beside this one (the other engine's pass)
+    // may be spawning the command meanwhile and must never read a half-written file.
+    const built = await buildEntry('src/bin/maillage.ts', `dist/maillage.${process.pid}.tmp.js`);
+    fs.renameSync(built, path.join(path.dirname(built), 'maillage.js'));
 
     // One Chromium for the whole run, closed below, so that none outlives it. Test files
     // connect to it (test/helpers/browser.ts); each makes and closes its own contexts.
