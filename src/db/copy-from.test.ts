@@ -70,7 +70,7 @@ describe('CopyWriter', () => {
     const expected = rows.map((row) => `${row.join('\t')}\n`).join('');
     expect(Buffer.concat(chunks).equals(Buffer.from(expected))).toBe(true);
     expect(chunks.length).toBeGreaterThan(3);
-    // Every chunk but the last ends a value where the writer started a new one: no character is split.
+    // Every chunk ends where a row ends: no character is split between two chunks.
     for (const chunk of chunks) expect(Buffer.from(chunk.toString()).equals(chunk)).toBe(true);
   });
 

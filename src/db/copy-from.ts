@@ -89,8 +89,8 @@ const chunkBytes = 65_536;
 /**
  * Rows in COPY text format written straight into byte chunks: each row's text goes into the
  * chunk as UTF-8 once, instead of rows concatenated into a batch string that is flattened and
- * encoded into a new buffer (that path cost 15-30 % more CPU, and its batches survived young
- * collections). One write per row: a write per value costs more in calls than it saves.
+ * encoded into a new buffer (that path cost about 15 % more CPU, and its batches survived
+ * young collections). One write per row: a write per value costs more in calls than it saves.
  */
 export class CopyWriter {
   private chunk = Buffer.allocUnsafeSlow(chunkBytes);
