@@ -139,8 +139,9 @@ export function createPreparer(ctx: PlanContext, total: number, onProgress?: (do
       return;
     }
     const checked = checkPosition(record.lieu, ctx.territories, record.row, ctx.geocoded?.get(record.row));
-    for (const warning of [...(record.warnings ?? []), ...checked.warnings]) prepared.problems.push({ ...warning, severity: 'warning' });
-    prepared.warnings += (record.warnings?.length ?? 0) + checked.warnings.length;
+    const warnings = record.warnings ? [...record.warnings, ...checked.warnings] : checked.warnings;
+    for (const warning of warnings) prepared.problems.push({ ...warning, severity: 'warning' });
+    prepared.warnings += warnings.length;
     const validation = validateLieu(fullRecord(checked.lieu), ctx.territories, { ignoreUnknownFields: true });
     if (validation.ok) {
       // Placed at its commune centre because the geocoder could not answer: a hash that will not

@@ -9,8 +9,9 @@ import { DownloadError } from '../../lib/download.ts';
 import { PrivateAddressError, ResponseTooLargeError, UrlRefusedError } from '../../lib/guarded-fetch.ts';
 
 /**
- * file: the content is wrong; address: the URL is refused, by us or by its server (HTTP 4xx); source: gone or without location;
- * network: download failed; location: the source's file cannot be read (it may be put back); internal.
+ * file: the content is wrong; address: the URL is refused, by us or by its server (HTTP 4xx);
+ * source: gone or without location; network: download failed; location: the source's file
+ * cannot be read (it may be put back); internal.
  */
 export type SyncFailureKind = 'file' | 'address' | 'source' | 'network' | 'location' | 'internal';
 
