@@ -18,8 +18,15 @@ declare module 'vitest' {
   }
 }
 
+/** The public reference data the tests read (communes, contours, QPV…), beside the project. */
+const referenceDir = path.resolve('../shared/data');
+
 export default async function setup(project: TestProject) {
   process.env.TZ = 'Europe/Paris';
+  // Without it dozens of files fail one by one on a missing file: say it once, up front.
+  if (!fs.existsSync(path.join(referenceDir, 'communes'))) {
+    throw new Error(`The tests read the reference data in ${referenceDir} (../shared/data beside the project), which is missing: run them from a checkout that sits beside shared/.`);
+  }
   const teardowns: (() => Promise<void> | void)[] = [];
   const teardown = async () => {
     for (const step of teardowns.reverse()) await step();
